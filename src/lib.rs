@@ -1,0 +1,9 @@
+//! asyncscope: record what a real tokio runtime does, and show it as a per-task timeline.
+//!
+//! Data flows one way: scenario → recorder → [`trace::Trace`] → [`timeline::Timeline`] →
+//! exporters, grader, TUI.
+
+pub mod trace;
+pub mod probe;
+pub mod scenarios;
+pub mod timeline;

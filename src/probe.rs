@@ -1,0 +1,313 @@
+//! What scenario code uses to be seen clearly: named tasks whose outcome is recorded, marks,
+//! cooperative cancellation, the heartbeat probe, and channels tokio does not instrument.
+
+use crate::trace::recorder;
+use crate::trace::{Clock, OUTCOME_DROPPED, Outcome, ResourceIdx, ResourceInfo, ResourceOp, WaitFlag};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+use tokio::task::JoinHandle;
+
+
+/// A future that records how its task ended: completed, panicked, or dropped (cancelled).
+pub struct Tracked<F> {
+    inner: Pin<Box<F>>,
+    finished: bool,
+}
+
+impl<F> Tracked<F> {
+    pub fn new(inner: F) -> Self {
+        Tracked {
+            inner: Box::pin(inner),
+            finished: false,
+        }
+    }
+}
+
+/// Records a panic that unwinds out of a poll; forgotten when the poll returns normally.
+struct PanicGuard<'a>(&'a mut bool);
+
+impl Drop for PanicGuard<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            *self.0 = true;
+            recorder::outcome(Outcome::Panicked, 0);
+        }
+    }
+}
+
+impl<F: Future> Future for Tracked<F> {
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let this = self.get_mut();
+        let guard = PanicGuard(&mut this.finished);
+        let result = this.inner.as_mut().poll(cx);
+        std::mem::forget(guard);
+        if result.is_ready() {
+            this.finished = true;
+            recorder::outcome(Outcome::Completed, 0);
+        }
+        result
+    }
+}
+
+impl<F> Drop for Tracked<F> {
+    fn drop(&mut self) {
+        if !self.finished {
+            recorder::outcome(Outcome::Cancelled, OUTCOME_DROPPED);
+        }
+    }
+}
+
+/// Spawn a named task whose outcome the timeline will know.
+#[track_caller]
+pub fn spawn<F>(name: &str, future: F) -> JoinHandle<F::Output>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    tokio::task::Builder::new()
+        .name(name)
+        .spawn(Tracked::new(future))
+        .expect("spawning a task")
+}
+
+/// Spawn a named, tracked task into a `JoinSet`.
+#[track_caller]
+pub fn spawn_in<F>(set: &mut tokio::task::JoinSet<F::Output>, name: &str, future: F)
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    set.build_task()
+        .name(name)
+        .spawn(Tracked::new(future))
+        .expect("spawning a task");
+}
+
+/// Run blocking (CPU or synchronous I/O) work on tokio's blocking pool, under a name.
+#[track_caller]
+pub fn spawn_blocking<F, R>(name: &str, work: F) -> JoinHandle<R>
+where
+    F: FnOnce() -> R + Send + 'static,
+    R: Send + 'static,
+{
+    tokio::task::Builder::new()
+        .name(name)
+        .spawn_blocking(move || {
+            let mut finished = false;
+            let guard = PanicGuard(&mut finished);
+            let result = work();
+            std::mem::forget(guard);
+            recorder::outcome(Outcome::Completed, 0);
+            result
+        })
+        .expect("spawning blocking work")
+}
+
+/// A labelled moment on the current task's lane.
+pub fn mark(text: &str) {
+    recorder::mark(text);
+}
+
+/// The current task is stopping because it was asked to (a token, a shutdown signal): its
+/// outcome is "cancelled" even though its future returns normally.
+pub fn cancelled() {
+    recorder::outcome(Outcome::Cancelled, 0);
+}
+
+/// Record a value the scenario computed (it shows in `values` of the JSON export).
+pub fn set_value(key: &str, value: impl Into<serde_json::Value>) {
+    recorder::set_value(key, value.into());
+}
+
+/// Counts wall time during which every worker thread of the runtime was parked.
+///
+/// With a paused clock a sleep should take no wall time at all, except while tokio holds the
+/// clock still because blocking work is running; that waiting is the runtime idling, not lag.
+#[derive(Debug)]
+pub struct IdleMeter {
+    origin: Instant,
+    workers: usize,
+    parked: AtomicUsize,
+    all_idle_since_ns: AtomicU64,
+    all_idle_total_ns: AtomicU64,
+}
+
+impl IdleMeter {
+    pub fn new(workers: usize) -> Arc<IdleMeter> {
+        Arc::new(IdleMeter {
+            origin: Instant::now(),
+            workers: workers.max(1),
+            parked: AtomicUsize::new(0),
+            all_idle_since_ns: AtomicU64::new(0),
+            all_idle_total_ns: AtomicU64::new(0),
+        })
+    }
+
+    fn now_ns(&self) -> u64 {
+        self.origin.elapsed().as_nanos() as u64
+    }
+
+    pub fn on_park(&self) {
+        if self.parked.fetch_add(1, Ordering::AcqRel) + 1 == self.workers {
+            self.all_idle_since_ns
+                .store(self.now_ns(), Ordering::Release);
+        }
+    }
+
+    pub fn on_unpark(&self) {
+        if self.parked.fetch_sub(1, Ordering::AcqRel) == self.workers {
+            let since = self.all_idle_since_ns.load(Ordering::Acquire);
+            self.all_idle_total_ns
+                .fetch_add(self.now_ns().saturating_sub(since), Ordering::AcqRel);
+        }
+    }
+
+    /// Total wall time so far with every worker parked.
+    pub fn idle_ns(&self) -> u64 {
+        self.all_idle_total_ns.load(Ordering::Acquire)
+    }
+}
+
+/// The heartbeat: a probe task that sleeps `period` in a loop and records how late each tick
+/// fired, in wall time. On the real clock that is the tick's lateness. On a paused clock a tick
+/// should fire at once, so lag is the wall time its sleep took while the runtime was not idle:
+/// time some other poll kept the thread busy.
+pub fn start_heartbeat(period: Duration, clock: Clock, idle: Arc<IdleMeter>) -> JoinHandle<()> {
+    spawn("heartbeat", async move {
+        recorder::mark_current_task_as_probe();
+        loop {
+            let wall_start = Instant::now();
+            let idle_start = idle.idle_ns();
+            tokio::time::sleep(period).await;
+            let elapsed = wall_start.elapsed();
+            let lag = match clock {
+                Clock::Real => elapsed.saturating_sub(period),
+                Clock::Paused => {
+                    let idle_ns = idle.idle_ns().saturating_sub(idle_start);
+                    elapsed.saturating_sub(Duration::from_nanos(idle_ns))
+                }
+            };
+            recorder::heartbeat(lag.as_micros().min(u32::MAX as u128) as u32);
+        }
+    })
+}
+
+/// A bounded mpsc channel whose waits show on the timeline: a sender parked on a full queue, a
+/// receiver waiting for a message. (tokio does not instrument its channels.)
+pub fn channel<T>(label: &str, capacity: usize) -> (Sender<T>, Receiver<T>) {
+    let (tx, rx) = tokio::sync::mpsc::channel(capacity);
+    let resource = recorder::new_resource(ResourceInfo {
+        idx: 0,
+        concrete_type: "channel".to_string(),
+        kind: "channel".to_string(),
+        label: Some(label.to_string()),
+        created_at: None,
+        duration_ms: None,
+        capacity: Some(capacity as u64),
+    });
+    (Sender { tx, resource }, Receiver { rx, resource })
+}
+
+pub struct Sender<T> {
+    tx: tokio::sync::mpsc::Sender<T>,
+    resource: Option<ResourceIdx>,
+}
+
+impl<T> Clone for Sender<T> {
+    fn clone(&self) -> Self {
+        Sender {
+            tx: self.tx.clone(),
+            resource: self.resource,
+        }
+    }
+}
+
+pub struct Receiver<T> {
+    rx: tokio::sync::mpsc::Receiver<T>,
+    resource: Option<ResourceIdx>,
+}
+
+impl<T> Sender<T> {
+    /// Send, waiting while the queue is full. `Err` gives the value back when the receiver is
+    /// gone.
+    pub async fn send(&self, value: T) -> Result<(), T> {
+        use tokio::sync::mpsc::error::TrySendError;
+        let value = match self.tx.try_send(value) {
+            Ok(()) => {
+                self.note(ResourceOp::Sent);
+                return Ok(());
+            }
+            Err(TrySendError::Closed(v)) => return Err(v),
+            Err(TrySendError::Full(v)) => v,
+        };
+        if let Some(r) = self.resource {
+            recorder::resource_poll(r, WaitFlag::SEND);
+        }
+        match self.tx.send(value).await {
+            Ok(()) => {
+                if let Some(r) = self.resource {
+                    recorder::resource_poll(r, WaitFlag::SEND | WaitFlag::READY);
+                }
+                self.note(ResourceOp::Sent);
+                Ok(())
+            }
+            Err(e) => Err(e.0),
+        }
+    }
+
+    fn note(&self, op: ResourceOp) {
+        if let Some(r) = self.resource {
+            recorder::resource_state(r, op);
+        }
+    }
+}
+
+impl<T> Receiver<T> {
+    /// The next message; `None` once every sender is gone and the queue is empty.
+    pub async fn recv(&mut self) -> Option<T> {
+        use tokio::sync::mpsc::error::TryRecvError;
+        match self.rx.try_recv() {
+            Ok(v) => {
+                self.note(ResourceOp::Received);
+                return Some(v);
+            }
+            Err(TryRecvError::Disconnected) => return None,
+            Err(TryRecvError::Empty) => {}
+        }
+        if let Some(r) = self.resource {
+            recorder::resource_poll(r, WaitFlag::RECV);
+        }
+        let v = self.rx.recv().await;
+        if v.is_some() {
+            if let Some(r) = self.resource {
+                recorder::resource_poll(r, WaitFlag::RECV | WaitFlag::READY);
+            }
+            self.note(ResourceOp::Received);
+        }
+        v
+    }
+
+    pub fn close(&mut self) {
+        self.rx.close();
+    }
+
+    fn note(&self, op: ResourceOp) {
+        if let Some(r) = self.resource {
+            recorder::resource_state(r, op);
+        }
+    }
+}
+
+impl<T> Drop for Receiver<T> {
+    fn drop(&mut self) {
+        if let Some(r) = self.resource {
+            recorder::resource_close(r);
+        }
+    }
+}

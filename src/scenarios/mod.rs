@@ -1,0 +1,384 @@
+//! Lesson scenarios: small async programs run on a real, recorded tokio runtime.
+//!
+//! Each scenario declares typed knobs; [`run`] builds the runtime it asks for, starts the
+//! recorder, runs the scenario under a time limit and returns its trace.
+
+mod blocking_heartbeat;
+mod breakfast;
+mod cancel_at;
+
+use crate::probe::{self, IdleMeter};
+use crate::trace::recorder::{self, Session};
+use crate::trace::{Clock, Header, Trace};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The kind and range of a knob.
+#[derive(Clone, Debug)]
+pub enum KnobKind {
+    Int { min: i64, max: i64 },
+    Float { min: f64, max: f64 },
+    Choice(&'static [&'static str]),
+    Bool,
+}
+
+/// A knob's value once parsed and checked.
+#[derive(Clone, Debug, PartialEq)]
+pub enum KnobValue {
+    Int(i64),
+    Float(f64),
+    Choice(String),
+    Bool(bool),
+}
+
+impl fmt::Display for KnobValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            KnobValue::Int(v) => write!(f, "{v}"),
+            KnobValue::Float(v) => write!(f, "{v}"),
+            KnobValue::Choice(v) => write!(f, "{v}"),
+            KnobValue::Bool(v) => write!(f, "{v}"),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct KnobSpec {
+    pub name: &'static str,
+    pub kind: KnobKind,
+    pub default: &'static str,
+    pub help: &'static str,
+}
+
+impl KnobSpec {
+    /// Parse and range-check a value given on the command line or in a lesson file.
+    pub fn parse(&self, text: &str) -> Result<KnobValue, String> {
+        let text = text.trim();
+        match &self.kind {
+            KnobKind::Int { min, max } => {
+                let v: i64 = text
+                    .parse()
+                    .map_err(|_| format!("`{text}` is not a whole number"))?;
+                if v < *min || v > *max {
+                    return Err(format!("{v} is outside {min}..={max}"));
+                }
+                Ok(KnobValue::Int(v))
+            }
+            KnobKind::Float { min, max } => {
+                let v: f64 = text
+                    .parse()
+                    .map_err(|_| format!("`{text}` is not a number"))?;
+                if !v.is_finite() || v < *min || v > *max {
+                    return Err(format!("{v} is outside {min}..={max}"));
+                }
+                Ok(KnobValue::Float(v))
+            }
+            KnobKind::Choice(options) => options
+                .iter()
+                .find(|o| o.eq_ignore_ascii_case(text))
+                .map(|o| KnobValue::Choice(o.to_string()))
+                .ok_or_else(|| format!("`{text}` is not one of: {}", options.join(", "))),
+            KnobKind::Bool => match text {
+                "true" | "yes" | "on" | "1" => Ok(KnobValue::Bool(true)),
+                "false" | "no" | "off" | "0" => Ok(KnobValue::Bool(false)),
+                _ => Err(format!("`{text}` is not true or false")),
+            },
+        }
+    }
+
+    /// "0..=100", "together | sequential", "true | false": for help text.
+    pub fn range_text(&self) -> String {
+        match &self.kind {
+            KnobKind::Int { min, max } => format!("{min}..={max}"),
+            KnobKind::Float { min, max } => format!("{min}..={max}"),
+            KnobKind::Choice(options) => options.join(" | "),
+            KnobKind::Bool => "true | false".to_string(),
+        }
+    }
+}
+
+/// The knob values of one run, every knob present.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Knobs(BTreeMap<String, KnobValue>);
+
+impl Knobs {
+    /// Defaults, overridden by `name=value` settings; unknown names and bad values are errors.
+    pub fn resolve(spec: &Scenario, settings: &[(String, String)]) -> Result<Knobs, String> {
+        let mut values = BTreeMap::new();
+        for k in &spec.knobs {
+            let v = k
+                .parse(k.default)
+                .map_err(|e| format!("default of knob `{}`: {e}", k.name))?;
+            values.insert(k.name.to_string(), v);
+        }
+        for (name, text) in settings {
+            let Some(k) = spec.knobs.iter().find(|k| k.name == name) else {
+                let known: Vec<&str> = spec.knobs.iter().map(|k| k.name).collect();
+                return Err(if known.is_empty() {
+                    format!("scenario `{}` has no knobs (asked for `{name}`)", spec.id)
+                } else {
+                    format!(
+                        "scenario `{}` has no knob `{name}`; its knobs are: {}",
+                        spec.id,
+                        known.join(", ")
+                    )
+                });
+            };
+            let v = k
+                .parse(text)
+                .map_err(|e| format!("knob `{name}`: {e} (allowed: {})", k.range_text()))?;
+            values.insert(name.clone(), v);
+        }
+        Ok(Knobs(values))
+    }
+
+    pub fn int(&self, name: &str) -> i64 {
+        match self.0.get(name) {
+            Some(KnobValue::Int(v)) => *v,
+            other => panic!("knob {name} is not an int: {other:?}"),
+        }
+    }
+
+    pub fn float(&self, name: &str) -> f64 {
+        match self.0.get(name) {
+            Some(KnobValue::Float(v)) => *v,
+            Some(KnobValue::Int(v)) => *v as f64,
+            other => panic!("knob {name} is not a number: {other:?}"),
+        }
+    }
+
+    pub fn choice(&self, name: &str) -> &str {
+        match self.0.get(name) {
+            Some(KnobValue::Choice(v)) => v,
+            other => panic!("knob {name} is not a choice: {other:?}"),
+        }
+    }
+
+    pub fn flag(&self, name: &str) -> bool {
+        match self.0.get(name) {
+            Some(KnobValue::Bool(v)) => *v,
+            other => panic!("knob {name} is not a bool: {other:?}"),
+        }
+    }
+
+    pub fn as_strings(&self) -> BTreeMap<String, String> {
+        self.0
+            .iter()
+            .map(|(k, v)| (k.clone(), v.to_string()))
+            .collect()
+    }
+}
+
+/// Which runtime a scenario runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flavor {
+    CurrentThread,
+    MultiThread { workers: usize },
+}
+
+/// What a running scenario gets: its time unit and the probes.
+#[derive(Clone)]
+pub struct Ctx {
+    pub unit: Duration,
+    pub clock: Clock,
+    idle: Arc<IdleMeter>,
+}
+
+impl Ctx {
+    /// `n` scenario time units.
+    pub fn u(&self, n: f64) -> Duration {
+        self.unit.mul_f64(n.max(0.0))
+    }
+
+    /// Start the heartbeat probe (a 10 ms tick whose lateness is recorded).
+    pub fn start_heartbeat(&self) -> tokio::task::JoinHandle<()> {
+        probe::start_heartbeat(Duration::from_millis(10), self.clock, self.idle.clone())
+    }
+}
+
+pub type ScenarioFuture = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+/// A registered scenario.
+pub struct Scenario {
+    pub id: &'static str,
+    pub title: &'static str,
+    /// One or two sentences: what it shows.
+    pub summary: &'static str,
+    pub knobs: Vec<KnobSpec>,
+    /// The longest a run may take, in time units, before it is stopped (a deadlock, say).
+    pub limit_units: f64,
+    pub flavor: fn(&Knobs) -> Flavor,
+    pub run: fn(Ctx, Knobs) -> ScenarioFuture,
+}
+
+/// Every scenario, in lesson order.
+pub fn registry() -> Vec<Scenario> {
+    vec![
+        breakfast::scenario(),
+        cancel_at::scenario(),
+        blocking_heartbeat::scenario(),
+    ]
+}
+
+pub fn find(id: &str) -> Option<Scenario> {
+    registry().into_iter().find(|s| s.id == id)
+}
+
+/// How to run a scenario.
+#[derive(Clone, Debug)]
+pub struct RunOptions {
+    pub clock: Clock,
+    /// Milliseconds of runtime clock per scenario unit.
+    pub unit_ms: f64,
+    pub knobs: Vec<(String, String)>,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            clock: Clock::Real,
+            unit_ms: 1000.0,
+            knobs: Vec::new(),
+        }
+    }
+}
+
+impl RunOptions {
+    pub fn virtual_time() -> Self {
+        RunOptions {
+            clock: Clock::Paused,
+            ..RunOptions::default()
+        }
+    }
+
+    pub fn knob(mut self, name: &str, value: &str) -> Self {
+        self.knobs.push((name.to_string(), value.to_string()));
+        self
+    }
+}
+
+#[derive(Debug)]
+pub enum RunError {
+    UnknownScenario(String),
+    BadKnob(String),
+    BadOption(String),
+    Runtime(std::io::Error),
+}
+
+impl fmt::Display for RunError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RunError::UnknownScenario(id) => {
+                let ids: Vec<&str> = registry().iter().map(|s| s.id).collect();
+                write!(
+                    f,
+                    "there is no scenario `{id}`; try one of: {}",
+                    ids.join(", ")
+                )
+            }
+            RunError::BadKnob(msg) | RunError::BadOption(msg) => f.write_str(msg),
+            RunError::Runtime(e) => write!(f, "could not build the tokio runtime: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for RunError {}
+
+/// Run a scenario by id on a fresh, recorded runtime and return its trace.
+pub fn run(id: &str, options: &RunOptions) -> Result<Trace, RunError> {
+    let scenario = find(id).ok_or_else(|| RunError::UnknownScenario(id.to_string()))?;
+    run_scenario(&scenario, options)
+}
+
+pub fn run_scenario(scenario: &Scenario, options: &RunOptions) -> Result<Trace, RunError> {
+    if !(options.unit_ms.is_finite() && options.unit_ms > 0.0 && options.unit_ms <= 60_000.0) {
+        return Err(RunError::BadOption(format!(
+            "the time unit must be between 0 and 60000 ms, not {}",
+            options.unit_ms
+        )));
+    }
+    let knobs = Knobs::resolve(scenario, &options.knobs).map_err(RunError::BadKnob)?;
+    let flavor = (scenario.flavor)(&knobs);
+    // tokio can only pause the clock of a current-thread runtime.
+    let clock = match flavor {
+        Flavor::MultiThread { .. } => Clock::Real,
+        Flavor::CurrentThread => options.clock,
+    };
+    recorder::install(false);
+
+    let session = Session::new(clock);
+    let workers = match flavor {
+        Flavor::CurrentThread => 1,
+        Flavor::MultiThread { workers } => workers,
+    };
+    let idle = IdleMeter::new(workers);
+    let mut builder = match flavor {
+        Flavor::CurrentThread => tokio::runtime::Builder::new_current_thread(),
+        Flavor::MultiThread { workers } => {
+            let mut b = tokio::runtime::Builder::new_multi_thread();
+            b.worker_threads(workers);
+            b
+        }
+    };
+    builder.enable_all().thread_name("asyncscope-rt");
+    if clock == Clock::Paused {
+        builder.start_paused(true);
+    }
+    {
+        let s = session.clone();
+        builder.on_thread_start(move || s.attach_current_thread());
+    }
+    builder.on_thread_stop(recorder::detach_current_thread);
+    {
+        let idle = idle.clone();
+        builder.on_thread_park(move || {
+            recorder::flush_current_thread();
+            idle.on_park();
+        });
+    }
+    {
+        let idle = idle.clone();
+        builder.on_thread_unpark(move || idle.on_unpark());
+    }
+    let runtime = builder.build().map_err(RunError::Runtime)?;
+
+    session.attach_current_thread();
+    {
+        let _inside = runtime.enter();
+        session.set_runtime_zero();
+    }
+    let unit = Duration::from_secs_f64(options.unit_ms / 1000.0);
+    let ctx = Ctx {
+        unit,
+        clock,
+        idle: idle.clone(),
+    };
+    let limit = unit.mul_f64(scenario.limit_units);
+    let body = (scenario.run)(ctx, knobs.clone());
+    runtime.block_on(probe::Tracked::new(async move {
+        let finished = tokio::time::timeout(limit, body).await;
+        recorder::run_end(finished.is_err());
+    }));
+    // Whatever is still alive was leaked; shutting down drops (cancels) it, and that is recorded.
+    runtime.shutdown_timeout(Duration::from_secs(1));
+
+    let mut header = Header::new(scenario.id, clock, options.unit_ms);
+    header.title = scenario.title.to_string();
+    header.knobs = knobs.as_strings();
+    match flavor {
+        Flavor::CurrentThread => header.flavor = "current_thread".into(),
+        Flavor::MultiThread { workers } => {
+            header.flavor = "multi_thread".into();
+            header.workers = workers;
+        }
+    }
+    Ok(session.finish(header))
+}
+
+fn current_thread(_: &Knobs) -> Flavor {
+    Flavor::CurrentThread
+}
