@@ -2,7 +2,9 @@
 //! cooperative cancellation, the heartbeat probe, and channels tokio does not instrument.
 
 use crate::trace::recorder;
-use crate::trace::{Clock, OUTCOME_DROPPED, Outcome, ResourceIdx, ResourceInfo, ResourceOp, WaitFlag};
+use crate::trace::{
+    Clock, OUTCOME_DROPPED, Outcome, ResourceIdx, ResourceInfo, ResourceOp, WaitFlag,
+};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -10,7 +12,6 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 use tokio::task::JoinHandle;
-
 
 /// A future that records how its task ended: completed, panicked, or dropped (cancelled).
 pub struct Tracked<F> {
@@ -214,6 +215,32 @@ pub fn channel<T>(label: &str, capacity: usize) -> (Sender<T>, Receiver<T>) {
     (Sender { tx, resource }, Receiver { rx, resource })
 }
 
+/// Awaits `inner` as a wait on `resource`. The poll is reported after the inner future's, so
+/// what tokio uses underneath (a channel's semaphore) does not hide the resource a learner knows.
+struct WaitOn<F> {
+    inner: Pin<Box<F>>,
+    resource: Option<ResourceIdx>,
+    flag: u8,
+}
+
+impl<F: Future> Future for WaitOn<F> {
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let this = self.get_mut();
+        let result = this.inner.as_mut().poll(cx);
+        if let Some(r) = this.resource {
+            let ready = if result.is_ready() {
+                WaitFlag::READY
+            } else {
+                0
+            };
+            recorder::resource_poll(r, this.flag | ready);
+        }
+        result
+    }
+}
+
 pub struct Sender<T> {
     tx: tokio::sync::mpsc::Sender<T>,
     resource: Option<ResourceIdx>,
@@ -246,14 +273,14 @@ impl<T> Sender<T> {
             Err(TrySendError::Closed(v)) => return Err(v),
             Err(TrySendError::Full(v)) => v,
         };
-        if let Some(r) = self.resource {
-            recorder::resource_poll(r, WaitFlag::SEND);
-        }
-        match self.tx.send(value).await {
+        match (WaitOn {
+            inner: Box::pin(self.tx.send(value)),
+            resource: self.resource,
+            flag: WaitFlag::SEND,
+        })
+        .await
+        {
             Ok(()) => {
-                if let Some(r) = self.resource {
-                    recorder::resource_poll(r, WaitFlag::SEND | WaitFlag::READY);
-                }
                 self.note(ResourceOp::Sent);
                 Ok(())
             }
@@ -280,14 +307,14 @@ impl<T> Receiver<T> {
             Err(TryRecvError::Disconnected) => return None,
             Err(TryRecvError::Empty) => {}
         }
-        if let Some(r) = self.resource {
-            recorder::resource_poll(r, WaitFlag::RECV);
+        let resource = self.resource;
+        let v = WaitOn {
+            inner: Box::pin(self.rx.recv()),
+            resource,
+            flag: WaitFlag::RECV,
         }
-        let v = self.rx.recv().await;
+        .await;
         if v.is_some() {
-            if let Some(r) = self.resource {
-                recorder::resource_poll(r, WaitFlag::RECV | WaitFlag::READY);
-            }
             self.note(ResourceOp::Received);
         }
         v

@@ -21,7 +21,10 @@ pub fn scenario() -> Scenario {
             },
             KnobSpec {
                 name: "job_ms",
-                kind: KnobKind::Int { min: 1, max: 10_000 },
+                kind: KnobKind::Int {
+                    min: 1,
+                    max: 10_000,
+                },
                 default: "200",
                 help: "how long the CPU job computes, in wall-clock ms",
             },
@@ -58,7 +61,9 @@ async fn run(ctx: Ctx, knobs: Knobs) {
     } else {
         // The job runs on a blocking-pool thread; this task just awaits its result.
         probe::spawn("cpu-job", async move {
-            probe::spawn_blocking("hashing", move || cpu_job(job)).await.unwrap()
+            probe::spawn_blocking("hashing", move || cpu_job(job))
+                .await
+                .unwrap()
         })
     };
     worker.await.unwrap();

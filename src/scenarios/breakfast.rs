@@ -19,13 +19,19 @@ pub fn scenario() -> Scenario {
             },
             KnobSpec {
                 name: "coffee",
-                kind: KnobKind::Float { min: 0.0, max: 20.0 },
+                kind: KnobKind::Float {
+                    min: 0.0,
+                    max: 20.0,
+                },
                 default: "3",
                 help: "how long the coffee brews, in units",
             },
             KnobSpec {
                 name: "toast",
-                kind: KnobKind::Float { min: 0.0, max: 20.0 },
+                kind: KnobKind::Float {
+                    min: 0.0,
+                    max: 20.0,
+                },
                 default: "2",
                 help: "how long the toast browns, in units",
             },
@@ -50,8 +56,16 @@ async fn run(ctx: Ctx, knobs: Knobs) {
     let mut finished = Vec::new();
     if knobs.choice("mode") == "sequential" {
         // Each await finishes before the next line starts.
-        finished.push(probe::spawn("coffee", make(ctx.clone(), "coffee", coffee)).await.unwrap());
-        finished.push(probe::spawn("toast", make(ctx.clone(), "toast", toast)).await.unwrap());
+        finished.push(
+            probe::spawn("coffee", make(ctx.clone(), "coffee", coffee))
+                .await
+                .unwrap(),
+        );
+        finished.push(
+            probe::spawn("toast", make(ctx.clone(), "toast", toast))
+                .await
+                .unwrap(),
+        );
     } else {
         // Both tasks start now; the JoinSet hands them back in the order they finish.
         let mut set = tokio::task::JoinSet::new();

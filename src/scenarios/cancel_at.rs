@@ -15,7 +15,10 @@ pub fn scenario() -> Scenario {
         knobs: vec![
             KnobSpec {
                 name: "cancel_at",
-                kind: KnobKind::Float { min: 0.0, max: 20.0 },
+                kind: KnobKind::Float {
+                    min: 0.0,
+                    max: 20.0,
+                },
                 default: "2.5",
                 help: "when to cancel whatever is still running, in units",
             },

@@ -360,8 +360,13 @@ pub fn run_scenario(scenario: &Scenario, options: &RunOptions) -> Result<Trace, 
     let limit = unit.mul_f64(scenario.limit_units);
     let body = (scenario.run)(ctx, knobs.clone());
     runtime.block_on(probe::Tracked::new(async move {
-        let finished = tokio::time::timeout(limit, body).await;
-        recorder::run_end(finished.is_err());
+        let mut body = std::pin::pin!(body);
+        let timed_out = tokio::select! {
+            _ = &mut body => false,
+            _ = tokio::time::sleep(limit) => true,
+        };
+        // Recorded before the body is dropped, so what its drop wakes comes after the end.
+        recorder::run_end(timed_out);
     }));
     // Whatever is still alive was leaked; shutting down drops (cancels) it, and that is recorded.
     runtime.shutdown_timeout(Duration::from_secs(1));

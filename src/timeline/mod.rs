@@ -233,8 +233,16 @@ pub struct ResourceLine {
     pub info: ResourceInfo,
     pub created: Stamp,
     pub closed: Option<Stamp>,
-    /// For a mutex: the task holding it at the end of the trace.
-    pub holder: Option<TaskIdx>,
+    /// For a mutex: who held it from when (`None`: released).
+    pub holders: Vec<(Stamp, Option<TaskIdx>)>,
+}
+
+impl ResourceLine {
+    /// For a mutex: the task holding it at `at`.
+    pub fn holder_at(&self, at: Stamp) -> Option<TaskIdx> {
+        let i = self.holders.partition_point(|(when, _)| *when <= at);
+        i.checked_sub(1).and_then(|i| self.holders[i].1)
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -313,7 +321,7 @@ impl Timeline {
                 info: info.clone(),
                 created: Stamp::default(),
                 closed: None,
-                holder: None,
+                holders: Vec::new(),
             })
             .collect();
         let mut in_poll: Vec<Vec<TaskIdx>> = vec![Vec::new(); trace.threads.len().max(1)];
@@ -463,8 +471,8 @@ impl Timeline {
                     }
                 }
                 EventKind::ResourceState if res_ok(a) => match ResourceOp::from_u8(ev.flag) {
-                    Some(ResourceOp::Locked) => resources[a as usize].holder = current,
-                    Some(ResourceOp::Unlocked) => resources[a as usize].holder = None,
+                    Some(ResourceOp::Locked) => resources[a as usize].holders.push((at, current)),
+                    Some(ResourceOp::Unlocked) => resources[a as usize].holders.push((at, None)),
                     _ => {}
                 },
                 EventKind::Mark => {

@@ -140,15 +140,15 @@ impl Timeline {
             stuck.push((t.info.idx, state.waiting_on));
         }
         Some(Deadlock {
-            cycle: self.wait_cycle(&stuck),
+            cycle: self.wait_cycle(&stuck, at),
             stuck,
         })
     }
 
     /// Follow task → resource it waits on → task holding it, looking for a loop.
-    fn wait_cycle(&self, stuck: &[(TaskIdx, Option<ResourceIdx>)]) -> Vec<DeadlockLink> {
+    fn wait_cycle(&self, stuck: &[(TaskIdx, Option<ResourceIdx>)], at: Stamp) -> Vec<DeadlockLink> {
         let waits = |t: TaskIdx| stuck.iter().find(|(s, _)| *s == t).and_then(|(_, r)| *r);
-        let holder = |r: ResourceIdx| self.resource(r).and_then(|r| r.holder);
+        let holder = |r: ResourceIdx| self.resource(r).and_then(|r| r.holder_at(at));
         for &(start, _) in stuck {
             let mut path: Vec<DeadlockLink> = Vec::new();
             let mut at = start;

@@ -413,8 +413,7 @@ impl Trace {
                     ev.kind, ev.a
                 ));
             }
-            if ev.kind != EventKind::ClockSync && ev.thread as usize >= self.threads.len().max(1)
-            {
+            if ev.kind != EventKind::ClockSync && ev.thread as usize >= self.threads.len().max(1) {
                 return Err(format!(
                     "event {i} ({:?}) refers to thread {} but only {} are defined",
                     ev.kind,

@@ -65,7 +65,11 @@ impl SessionShared {
         let zero = (*self.runtime_zero.lock().unwrap())?;
         // Outside the runtime tokio falls back to the system clock; that is not our clock.
         tokio::runtime::Handle::try_current().ok()?;
-        Some(tokio::time::Instant::now().saturating_duration_since(zero).as_nanos() as u64)
+        Some(
+            tokio::time::Instant::now()
+                .saturating_duration_since(zero)
+                .as_nanos() as u64,
+        )
     }
 }
 
@@ -512,8 +516,8 @@ impl<S: Subscriber> Layer<S> for RecorderLayer {
                 Some(SpanRef::Task(t)) => {
                     s.shared.spans.write().unwrap().remove(&id.into_u64());
                     s.push(EventKind::TaskClose, t, 0);
-                    let blocking =
-                        s.shared.tables.lock().unwrap().tasks[t as usize].kind == TaskKind::Blocking;
+                    let blocking = s.shared.tables.lock().unwrap().tasks[t as usize].kind
+                        == TaskKind::Blocking;
                     if blocking {
                         let now = s.shared.wall_ns();
                         s.flush_mut(now);
@@ -755,11 +759,12 @@ pub fn install(console: bool) -> Option<ConsoleInfo> {
                         let _ = rt.block_on(server.serve());
                     })
                     .expect("console server thread");
-                let subscriber = tracing_subscriber::registry()
-                    .with(console_layer)
-                    .with(RecorderLayer {
-                        share_callsites: true,
-                    });
+                let subscriber =
+                    tracing_subscriber::registry()
+                        .with(console_layer)
+                        .with(RecorderLayer {
+                            share_callsites: true,
+                        });
                 tracing::subscriber::set_global_default(subscriber).ok()?;
                 Some(ConsoleInfo { address })
             } else {
