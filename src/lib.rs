@@ -3,7 +3,8 @@
 //! Data flows one way: scenario → recorder → [`trace::Trace`] → [`timeline::Timeline`] →
 //! exporters, grader, TUI.
 
-pub mod trace;
+pub mod export;
 pub mod probe;
 pub mod scenarios;
 pub mod timeline;
+pub mod trace;

@@ -1,1 +1,309 @@
-fn main() {}
+//! The `asyncscope` command: list scenarios, run one on a recorded tokio runtime, print its
+//! timeline (text, JSON or Chrome trace), save or reload the trace.
+
+use asyncscope::export::{self, Format};
+use asyncscope::scenarios::{self, Flavor, Knobs, RunOptions};
+use asyncscope::timeline::Timeline;
+use asyncscope::trace::{Clock, jsonl, recorder};
+use clap::{Args, Parser, Subcommand};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Watch a real tokio runtime work: run small async scenarios on a recorded runtime and see
+/// every task's life as a timeline.
+#[derive(Parser, Debug)]
+#[command(name = "asyncscope", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// List the scenarios and their knobs (default, range, meaning).
+    List,
+    /// Run a scenario on a recorded tokio runtime and print its timeline.
+    Run(RunArgs),
+}
+
+#[derive(Args, Debug)]
+struct RunArgs {
+    /// The scenario to run (see `asyncscope list`).
+    #[arg(required_unless_present = "load")]
+    scenario: Option<String>,
+    /// Set a knob, e.g. `--set mode=sequential` (repeatable).
+    #[arg(long = "set", value_name = "KNOB=VALUE", value_parser = parse_setting)]
+    set: Vec<(String, String)>,
+    /// Run on tokio's paused clock: finishes at once, with exact times.
+    #[arg(long)]
+    virtual_time: bool,
+    /// How many ms of runtime clock one time unit `u` lasts.
+    #[arg(long, value_name = "N", default_value_t = 1000.0)]
+    unit_ms: f64,
+    /// What to print.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Write the export to FILE instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Width of the text timeline, at least 40 (default: the terminal's, or 80).
+    #[arg(long, value_name = "N")]
+    width: Option<u16>,
+    /// Also save the recorded trace (JSON lines) to FILE.
+    #[arg(long, value_name = "FILE")]
+    save_trace: Option<PathBuf>,
+    /// Let a real `tokio-console` attach while the scenario runs.
+    #[arg(long)]
+    console: bool,
+    /// Print a saved trace (from --save-trace) instead of running a scenario.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["scenario", "set", "virtual_time", "unit_ms", "console", "save_trace"])]
+    load: Option<PathBuf>,
+}
+
+fn parse_setting(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.trim().to_string())),
+        _ => Err(format!("`{s}` should look like knob=value")),
+    }
+}
+
+fn main() -> color_eyre::Result<ExitCode> {
+    color_eyre::install()?;
+    quiet_task_panics();
+    let cli = Cli::parse();
+    match cli.command {
+        None => {
+            print!("{}", welcome());
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::List) => {
+            print!("{}", list(terminal_width().unwrap_or(80) as usize));
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Run(args)) => run(args),
+    }
+}
+
+/// A panic inside a scenario's task is part of the lesson (tokio catches it and the timeline
+/// shows it): one line on stderr, not a crash report. Other panics keep color-eyre's report.
+fn quiet_task_panics() {
+    let report = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if let Some(id) = tokio::task::try_id() {
+            let what = info
+                .payload()
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| info.payload().downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "a panic".to_string());
+            let at = info
+                .location()
+                .map(|l| format!(" at {}:{}", l.file(), l.line()))
+                .unwrap_or_default();
+            eprintln!("task {id} panicked{at}: {what}");
+        } else {
+            report(info);
+        }
+    }));
+}
+
+fn welcome() -> String {
+    let mut s = String::from(
+        "asyncscope runs small async programs on a real tokio runtime, records every spawn,\n\
+         poll, wake and cancellation, and draws each task's life as a timeline.\n\nScenarios:\n",
+    );
+    let registry = scenarios::registry();
+    let id_w = registry.iter().map(|s| s.id.len()).max().unwrap_or(0);
+    for sc in &registry {
+        s += &format!("  {:id_w$}  {}\n", sc.id, sc.title);
+    }
+    s += "\ntry: asyncscope run breakfast\n\
+          \x20    asyncscope run breakfast --set mode=sequential --virtual-time\n\
+          \x20    asyncscope list          (every scenario's knobs)\n\
+          \x20    asyncscope run --help    (formats: text, json, chrome)\n";
+    s
+}
+
+fn list(width: usize) -> String {
+    let registry = scenarios::registry();
+    let mut s = String::new();
+    let knob_w = registry
+        .iter()
+        .flat_map(|sc| sc.knobs.iter())
+        .map(|k| k.name.len() + 1 + k.default.len())
+        .max()
+        .unwrap_or(0);
+    let range_w = registry
+        .iter()
+        .flat_map(|sc| sc.knobs.iter())
+        .map(|k| k.range_text().chars().count())
+        .max()
+        .unwrap_or(0);
+    for (i, sc) in registry.iter().enumerate() {
+        if i > 0 {
+            s.push('\n');
+        }
+        s += &format!("{} — {}\n", sc.id, sc.title);
+        if sc.knobs.is_empty() {
+            s += "    (no knobs)\n";
+        }
+        for k in &sc.knobs {
+            let setting = format!("{}={}", k.name, k.default);
+            // Help that does not fit continues under itself.
+            let help_col = 4 + knob_w + 2 + range_w + 2;
+            let help = export::text::wrap(k.help, width.saturating_sub(help_col).max(20), 0);
+            for (i, h) in help.iter().enumerate() {
+                if i == 0 {
+                    s += &format!("    {setting:knob_w$}  {:range_w$}  {h}\n", k.range_text());
+                } else {
+                    s += &format!("{:help_col$}{h}\n", "");
+                }
+            }
+        }
+    }
+    s += "\nchange a knob: asyncscope run <scenario> --set knob=value (defaults shown)\n";
+    s
+}
+
+fn run(args: RunArgs) -> color_eyre::Result<ExitCode> {
+    let (timeline, mut code) = if let Some(path) = &args.load {
+        match load(path) {
+            Some(loaded) => loaded,
+            None => return Ok(ExitCode::from(1)),
+        }
+    } else {
+        let id = args.scenario.clone().unwrap_or_default();
+        match record(&id, &args) {
+            Ok(loaded) => loaded,
+            Err(code) => return Ok(code),
+        }
+    };
+
+    let width = args.width.unwrap_or_else(|| match &args.out {
+        None => terminal_width().unwrap_or(80),
+        Some(_) => 80,
+    });
+    let text = export::render(&timeline, args.format, width);
+    match &args.out {
+        Some(path) => {
+            if let Err(e) = write_atomically(path, text.as_bytes()) {
+                eprintln!("error: could not write {}: {e}", path.display());
+                code = 1;
+            }
+        }
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            // A closed pipe (`| head`) is not an error worth a report.
+            let _ = stdout
+                .write_all(text.as_bytes())
+                .and_then(|_| stdout.flush());
+        }
+    }
+    Ok(ExitCode::from(code))
+}
+
+/// Runs the scenario; the timeline and the exit code so far, or the exit code of a failure.
+fn record(id: &str, args: &RunArgs) -> Result<(Timeline, u8), ExitCode> {
+    let mut options = if args.virtual_time {
+        RunOptions::virtual_time()
+    } else {
+        RunOptions::default()
+    };
+    options.unit_ms = args.unit_ms;
+    options.knobs = args.set.clone();
+
+    // Check what can be checked before saying anything about the run.
+    let clock = match scenarios::find(id) {
+        None => return Err(usage_error(scenarios::RunError::UnknownScenario(id.into()))),
+        Some(sc) => match Knobs::resolve(&sc, &options.knobs) {
+            Err(msg) => return Err(usage_error(scenarios::RunError::BadKnob(msg))),
+            Ok(knobs) => match (sc.flavor)(&knobs) {
+                Flavor::MultiThread { .. } => Clock::Real,
+                Flavor::CurrentThread => options.clock,
+            },
+        },
+    };
+
+    if args.console {
+        match recorder::install(true) {
+            Some(info) => eprintln!(
+                "tokio-console can attach: tokio-console http://{}",
+                info.address
+            ),
+            None => eprintln!("note: tokio-console support could not be installed"),
+        }
+    }
+    let unit_ok = options.unit_ms.is_finite() && options.unit_ms > 0.0;
+    if clock == Clock::Real && unit_ok {
+        eprintln!(
+            "running {id} on the real clock (1u = {} ms)… (--virtual-time finishes at once)",
+            options.unit_ms
+        );
+    }
+
+    let trace = scenarios::run(id, &options).map_err(usage_error)?;
+    let mut code = 0;
+    if let Some(path) = &args.save_trace {
+        if let Err(e) = jsonl::save(&trace, path) {
+            eprintln!("error: could not save the trace: {e}");
+            code = 1;
+        }
+    }
+    Ok((Timeline::from_trace(&trace), code))
+}
+
+/// The terminal's width, when standard output is one.
+fn terminal_width() -> Option<u16> {
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
+    crossterm::terminal::size()
+        .ok()
+        .map(|(w, _)| w)
+        .filter(|w| *w > 0)
+}
+
+fn usage_error(e: scenarios::RunError) -> ExitCode {
+    eprintln!("error: {e}");
+    ExitCode::from(2)
+}
+
+/// Reads a saved trace. A damaged file still gives what was read before the damage (exit code
+/// 1); a file that is not a trace at all gives `None`.
+fn load(path: &Path) -> Option<(Timeline, u8)> {
+    match jsonl::load_lenient(path) {
+        Ok((trace, None)) => Some((Timeline::from_trace(&trace), 0)),
+        Ok((trace, Some(damage))) => {
+            eprintln!("error: {damage}");
+            eprintln!(
+                "showing the {} events read before the damage",
+                trace.events.len()
+            );
+            Some((Timeline::from_trace(&trace), 1))
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            None
+        }
+    }
+}
+
+/// Writes `bytes` to a temporary file beside `path`, then renames it over `path`.
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let name = path.file_name().map_or_else(
+        || "asyncscope-export".into(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}

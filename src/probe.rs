@@ -211,6 +211,7 @@ pub fn channel<T>(label: &str, capacity: usize) -> (Sender<T>, Receiver<T>) {
         created_at: None,
         duration_ms: None,
         capacity: Some(capacity as u64),
+        probe: false,
     });
     (Sender { tx, resource }, Receiver { rx, resource })
 }

@@ -54,6 +54,7 @@ fn sample() -> Trace {
         created_at: None,
         duration_ms: None,
         capacity: Some(1),
+        probe: false,
     }];
     t.strings = vec!["deposit\nwith newline".into()];
     use EventKind::*;

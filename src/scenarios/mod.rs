@@ -357,13 +357,19 @@ pub fn run_scenario(scenario: &Scenario, options: &RunOptions) -> Result<Trace, 
         clock,
         idle: idle.clone(),
     };
-    let limit = unit.mul_f64(scenario.limit_units);
+    let limit = {
+        let _inside = runtime.enter();
+        let timer = tokio::time::sleep(unit.mul_f64(scenario.limit_units));
+        recorder::mark_last_resource_as_probe();
+        timer
+    };
     let body = (scenario.run)(ctx, knobs.clone());
     runtime.block_on(probe::Tracked::new(async move {
         let mut body = std::pin::pin!(body);
         let timed_out = tokio::select! {
+            biased;
+            _ = limit => true,
             _ = &mut body => false,
-            _ = tokio::time::sleep(limit) => true,
         };
         // Recorded before the body is dropped, so what its drop wakes comes after the end.
         recorder::run_end(timed_out);

@@ -152,7 +152,7 @@ pub struct TaskLine {
 }
 
 impl TaskLine {
-    /// A name for display: its own, or "main" for the runtime's root, or "task <id>".
+    /// A name for display: its own, or "main" for the runtime's root, or "task N".
     pub fn label(&self) -> String {
         if !self.info.name.is_empty() {
             self.info.name.clone()
@@ -460,7 +460,7 @@ impl Timeline {
                 }
                 EventKind::ResourceNew if res_ok(a) => resources[a as usize].created = at,
                 EventKind::ResourceClose if res_ok(a) => resources[a as usize].closed = Some(at),
-                EventKind::ResourcePoll if res_ok(a) => {
+                EventKind::ResourcePoll if res_ok(a) && !trace.resources[a as usize].probe => {
                     if let Some(c) = current {
                         let b = &mut building[c as usize];
                         if ev.flag & WaitFlag::READY == 0 {

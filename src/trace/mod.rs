@@ -247,6 +247,9 @@ pub struct ResourceInfo {
     /// For a bounded channel: its capacity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capacity: Option<u64>,
+    /// asyncscope's own (the run's time limit), not the scenario's: never "what a task waits on".
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub probe: bool,
 }
 
 impl ResourceInfo {

@@ -98,7 +98,7 @@ impl Session {
         *self.shared.runtime_zero.lock().unwrap() = Some(tokio::time::Instant::now());
     }
 
-    /// Make the current thread record into this session until [`detach`] (or thread exit).
+    /// Make the current thread record into this session until [`detach_current_thread`] (or thread exit).
     pub fn attach_current_thread(&self) {
         let name = std::thread::current()
             .name()
@@ -182,6 +182,7 @@ struct ThreadSink {
     tasks: Vec<TaskIdx>,
     resources: Vec<ResourceIdx>,
     cache: [(u64, Option<SpanRef>); SPAN_CACHE_SLOTS],
+    last_resource: Option<ResourceIdx>,
     last_runtime_ns: u64,
     last_flush_ns: u64,
 }
@@ -195,6 +196,7 @@ impl ThreadSink {
             tasks: Vec::with_capacity(4),
             resources: Vec::with_capacity(4),
             cache: [(0, None); SPAN_CACHE_SLOTS],
+            last_resource: None,
             last_runtime_ns: 0,
             last_flush_ns: 0,
         }
@@ -353,6 +355,16 @@ pub fn new_resource(mut info: ResourceInfo) -> Option<ResourceIdx> {
     })
 }
 
+/// Flag the resource most recently created on this thread as asyncscope's own (the run's time
+/// limit), so the timeline never says a task waits on it.
+pub fn mark_last_resource_as_probe() {
+    with_sink(|s| {
+        if let Some(r) = s.last_resource {
+            s.shared.tables.lock().unwrap().resources[r as usize].probe = true;
+        }
+    });
+}
+
 pub fn resource_poll(resource: ResourceIdx, flags: u8) {
     with_sink(|s| s.push(EventKind::ResourcePoll, resource, flags));
 }
@@ -463,9 +475,11 @@ impl<S: Subscriber> Layer<S> for RecorderLayer {
                             }),
                             duration_ms: None,
                             capacity: None,
+                            probe: false,
                         });
                         idx
                     };
+                    s.last_resource = Some(idx);
                     s.shared
                         .spans
                         .write()

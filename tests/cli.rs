@@ -1,0 +1,259 @@
+//! The `asyncscope` binary, run for real: list, run in every format, errors, save and load.
+//! Runs use `--virtual-time`, so they finish at once and their runtime-clock figures are exact.
+
+use serde_json::Value;
+use std::path::PathBuf;
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+fn asyncscope(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_asyncscope"))
+        .args(args)
+        .env_remove("TOKIO_CONSOLE_BIND")
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).expect("UTF-8 stdout")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A fresh path in the temp dir, removed when dropped.
+struct TempPath(PathBuf);
+
+impl TempPath {
+    fn new(name: &str) -> TempPath {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let n = N.fetch_add(1, Ordering::Relaxed);
+        TempPath(
+            std::env::temp_dir().join(format!("asyncscope-cli-{}-{n}-{name}", std::process::id())),
+        )
+    }
+
+    fn arg(&self) -> &str {
+        self.0.to_str().expect("a UTF-8 temp path")
+    }
+}
+
+impl Drop for TempPath {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+#[test]
+fn no_subcommand_welcomes_a_newcomer() {
+    let o = asyncscope(&[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.lines().count() < 24, "{out}");
+    assert!(out.contains("try: asyncscope run breakfast"));
+    for id in ["breakfast", "cancel-at", "blocking-heartbeat"] {
+        assert!(out.contains(id), "{id} missing:\n{out}");
+    }
+}
+
+#[test]
+fn list_shows_scenarios_and_knobs() {
+    let o = asyncscope(&["list"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    for needle in [
+        "breakfast",
+        "cancel-at",
+        "blocking-heartbeat",
+        "Breakfast: waiting one after another or together",
+        "mode=together",
+        "together | sequential",
+        "how long the coffee brews",
+        "job_ms=200",
+    ] {
+        assert!(out.contains(needle), "{needle} missing:\n{out}");
+    }
+}
+
+#[test]
+fn run_prints_json() {
+    let o = asyncscope(&["run", "breakfast", "--virtual-time", "--format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let doc: Value = serde_json::from_str(&stdout(&o)).expect("JSON on stdout");
+    assert_eq!(doc["scenario"], "breakfast");
+    assert_eq!(doc["clock"], "virtual");
+    assert!((doc["duration"].as_f64().unwrap() - 3.0).abs() < 0.01);
+    // A virtual-time run does not announce itself on stderr.
+    assert!(!stderr(&o).contains("real clock"), "{}", stderr(&o));
+}
+
+#[test]
+fn run_prints_text_at_the_asked_width() {
+    let o = asyncscope(&[
+        "run",
+        "breakfast",
+        "--virtual-time",
+        "--set",
+        "mode=sequential",
+        "--width",
+        "60",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.lines().all(|l| l.chars().count() <= 60), "{out}");
+    assert!(
+        out.contains("mode=sequential") && out.contains("total 5.00u"),
+        "{out}"
+    );
+    // Not a terminal, no --width: 80 columns.
+    let o = asyncscope(&["run", "cancel-at", "--virtual-time"]);
+    let out = stdout(&o);
+    assert!(out.lines().all(|l| l.chars().count() <= 80), "{out}");
+    assert!(out.contains("cancelled 2.60u"));
+}
+
+#[test]
+fn run_writes_chrome_trace_to_a_file() {
+    let file = TempPath::new("cancel-at.json");
+    let o = asyncscope(&[
+        "run",
+        "cancel-at",
+        "--virtual-time",
+        "--format",
+        "chrome",
+        "--out",
+        file.arg(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).is_empty(), "the export went to the file");
+    let doc: Value =
+        serde_json::from_str(&std::fs::read_to_string(&file.0).expect("the file was written"))
+            .expect("the file parses");
+    let events = doc["traceEvents"].as_array().unwrap();
+    assert!(events.iter().any(|e| e["ph"] == "X"));
+    assert!(events.iter().any(|e| e["ph"] == "b" && e["name"] == "A"));
+}
+
+#[test]
+fn unknown_scenario_is_a_usage_error() {
+    let o = asyncscope(&["run", "nosuch"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("nosuch"), "{err}");
+    for id in ["breakfast", "cancel-at", "blocking-heartbeat"] {
+        assert!(err.contains(id), "the message should list {id}: {err}");
+    }
+    assert!(
+        !err.contains("panicked") && !err.contains("backtrace"),
+        "{err}"
+    );
+    assert!(!err.contains("running nosuch"), "{err}");
+}
+
+#[test]
+fn bad_knob_value_is_a_usage_error() {
+    let o = asyncscope(&["run", "breakfast", "--set", "mode=sideways"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("sideways") && err.contains("together") && err.contains("sequential"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("panicked") && !err.contains("backtrace"),
+        "{err}"
+    );
+    // Refused before anything ran.
+    assert!(!err.contains("real clock"), "{err}");
+
+    let o = asyncscope(&["run", "breakfast", "--set", "sugar=2"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("mode, coffee, toast"), "{}", stderr(&o));
+}
+
+fn summary(doc: &Value) -> (f64, Vec<(String, String, Option<f64>)>) {
+    let tasks = doc["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["name"].as_str().unwrap().to_string(),
+                t["outcome"].as_str().unwrap().to_string(),
+                t["ended"].as_f64(),
+            )
+        })
+        .collect();
+    (doc["duration"].as_f64().unwrap(), tasks)
+}
+
+#[test]
+fn a_saved_trace_loads_back_to_the_same_run() {
+    let trace = TempPath::new("breakfast.jsonl");
+    let o = asyncscope(&[
+        "run",
+        "breakfast",
+        "--virtual-time",
+        "--format",
+        "json",
+        "--save-trace",
+        trace.arg(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let ran: Value = serde_json::from_str(&stdout(&o)).unwrap();
+
+    let o = asyncscope(&["run", "--load", trace.arg(), "--format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let loaded: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(summary(&ran), summary(&loaded));
+    assert_eq!(ran, loaded, "the whole export is the same");
+
+    let o = asyncscope(&["run", "--load", trace.arg()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("completed 3.00u"));
+}
+
+#[test]
+fn a_damaged_trace_shows_what_was_read_and_exits_1() {
+    let trace = TempPath::new("cut.jsonl");
+    let o = asyncscope(&[
+        "run",
+        "cancel-at",
+        "--virtual-time",
+        "--save-trace",
+        trace.arg(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&trace.0).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let keep = lines.len() * 2 / 3;
+    let damaged = format!("{}\n{{\"t\":\"ev\",\"k\":\n", lines[..keep].join("\n"));
+    std::fs::write(&trace.0, damaged).unwrap();
+
+    let o = asyncscope(&["run", "--load", trace.arg()]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains(&format!("line {}", keep + 1)), "{err}");
+    assert!(stdout(&o).starts_with("cancel-at — "), "{}", stdout(&o));
+
+    let missing = TempPath::new("missing.jsonl");
+    let o = asyncscope(&["run", "--load", missing.arg()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("missing.jsonl"));
+}
+
+#[test]
+fn a_real_clock_run_says_so_first() {
+    // 1u = 10 ms: breakfast takes a few tens of ms on the real clock.
+    let o = asyncscope(&["run", "breakfast", "--unit-ms", "10", "--format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("running breakfast on the real clock (1u = 10 ms)"),
+        "{}",
+        stderr(&o)
+    );
+    let doc: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(doc["clock"], "real");
+    assert_eq!(doc["unit_ms"], 10.0);
+}
