@@ -244,11 +244,11 @@ fn record(id: &str, args: &RunArgs) -> Result<(Timeline, u8), ExitCode> {
 
     let trace = scenarios::run(id, &options).map_err(usage_error)?;
     let mut code = 0;
-    if let Some(path) = &args.save_trace {
-        if let Err(e) = jsonl::save(&trace, path) {
-            eprintln!("error: could not save the trace: {e}");
-            code = 1;
-        }
+    if let Some(path) = &args.save_trace
+        && let Err(e) = jsonl::save(&trace, path)
+    {
+        eprintln!("error: could not save the trace: {e}");
+        code = 1;
     }
     Ok((Timeline::from_trace(&trace), code))
 }
