@@ -113,12 +113,10 @@ fn welcome() -> String {
         "asyncscope runs small async programs on a real tokio runtime, records every spawn,\n\
          poll, wake and cancellation, and draws each task's life as a timeline.\n\nScenarios:\n",
     );
-    let registry = scenarios::registry();
-    let id_w = registry.iter().map(|s| s.id.len()).max().unwrap_or(0);
-    for sc in &registry {
-        s += &format!("  {:id_w$}  {}\n", sc.id, sc.title);
-    }
-    s += "\ntry: asyncscope run breakfast\n\
+    // Ids only, wrapped: the list grows with the lessons and must fit one screen.
+    let ids: Vec<&str> = scenarios::registry().iter().map(|sc| sc.id).collect();
+    s += &export::text::wrap(&format!("  {}", ids.join(", ")), 78, 2).join("\n");
+    s += "\n\ntry: asyncscope run breakfast\n\
           \x20    asyncscope run breakfast --set mode=sequential --virtual-time\n\
           \x20    asyncscope list          (every scenario's knobs)\n\
           \x20    asyncscope run --help    (formats: text, json, chrome)\n";

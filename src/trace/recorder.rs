@@ -17,7 +17,6 @@ use super::{
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
-use std::time::Instant;
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id};
 use tracing::subscriber::Interest;
@@ -46,19 +45,24 @@ struct Tables {
 }
 
 struct SessionShared {
-    start: Instant,
+    /// A calibrated TSC where the CPU has a stable one: a third of `clock_gettime`'s cost, and
+    /// the recorder reads it for every event.
+    tsc: quanta::Clock,
+    start_raw: u64,
     clock: Clock,
     /// The runtime clock's zero, for paused clocks (read inside the runtime).
     runtime_zero: Mutex<Option<tokio::time::Instant>>,
     tables: Mutex<Tables>,
     spans: RwLock<HashMap<u64, SpanRef>>,
-    /// Flushed events, in flush order (each thread's events in their own order).
-    events: Mutex<Vec<Event>>,
+    /// Flushed batches of events, in flush order (each thread's events in their own order). A
+    /// full buffer moves here whole, so busy threads copy nothing.
+    batches: Mutex<Vec<Vec<Event>>>,
 }
 
 impl SessionShared {
+    #[inline]
     fn wall_ns(&self) -> u64 {
-        self.start.elapsed().as_nanos() as u64
+        self.tsc.delta_as_nanos(self.start_raw, self.tsc.raw())
     }
 
     fn runtime_ns(&self) -> Option<u64> {
@@ -81,14 +85,17 @@ pub struct Session {
 
 impl Session {
     pub fn new(clock: Clock) -> Session {
+        let tsc = TSC.get_or_init(quanta::Clock::new).clone();
+        let start_raw = tsc.raw();
         Session {
             shared: Arc::new(SessionShared {
-                start: Instant::now(),
+                tsc,
+                start_raw,
                 clock,
                 runtime_zero: Mutex::new(None),
                 tables: Mutex::new(Tables::default()),
                 spans: RwLock::new(HashMap::new()),
-                events: Mutex::new(Vec::with_capacity(1 << 16)),
+                batches: Mutex::new(Vec::new()),
             }),
         }
     }
@@ -119,15 +126,19 @@ impl Session {
 
     /// Events recorded so far (those still buffered on busy threads arrive within 20 ms).
     pub fn events_so_far(&self, from: usize) -> Vec<Event> {
-        let ev = self.shared.events.lock().unwrap();
-        ev.get(from..).map(<[Event]>::to_vec).unwrap_or_default()
+        let batches = self.shared.batches.lock().unwrap();
+        batches.iter().flatten().skip(from).copied().collect()
     }
 
     /// Close the recording: flush this thread, and return the trace in wall-clock order.
     /// Other threads must have stopped or detached first (shut the runtime down).
     pub fn finish(self, mut header: Header) -> Trace {
         detach_current_thread();
-        let mut events = std::mem::take(&mut *self.shared.events.lock().unwrap());
+        let batches = std::mem::take(&mut *self.shared.batches.lock().unwrap());
+        let mut events = Vec::with_capacity(batches.iter().map(Vec::len).sum());
+        for batch in batches {
+            events.extend_from_slice(&batch);
+        }
         // Stable: events of one thread arrive in order and keep it.
         events.sort_by_key(|e| e.wall_ns);
         events.shrink_to_fit();
@@ -203,12 +214,12 @@ impl ThreadSink {
     }
 
     fn flush_mut(&mut self, now: u64) {
-        if !self.buf.is_empty() {
-            self.shared
-                .events
-                .lock()
-                .unwrap()
-                .extend_from_slice(&self.buf);
+        if self.buf.len() == self.buf.capacity() {
+            let full = std::mem::replace(&mut self.buf, Vec::with_capacity(FLUSH_EVERY_EVENTS));
+            self.shared.batches.lock().unwrap().push(full);
+        } else if !self.buf.is_empty() {
+            // A partial batch (idle thread, timer): copy it out so no spare capacity is kept.
+            self.shared.batches.lock().unwrap().push(self.buf.clone());
             self.buf.clear();
         }
         self.last_flush_ns = now;
@@ -397,6 +408,25 @@ pub struct RecorderLayer {
     share_callsites: bool,
 }
 
+/// Waker callsites that only ever report clones and drops. tokio passes each callsite a fixed
+/// op string, so one sighting is enough to turn the callsite off for good.
+static MUTED: RwLock<Vec<tracing::callsite::Identifier>> = RwLock::new(Vec::new());
+
+fn is_muted(meta: &Metadata<'_>) -> bool {
+    meta.target() == "tokio::task::waker" && MUTED.read().unwrap().contains(&meta.callsite())
+}
+
+fn mute(meta: &Metadata<'_>) {
+    {
+        let mut muted = MUTED.write().unwrap();
+        if muted.contains(&meta.callsite()) {
+            return;
+        }
+        muted.push(meta.callsite());
+    }
+    tracing::callsite::rebuild_interest_cache();
+}
+
 fn is_ours(meta: &Metadata<'_>) -> bool {
     if meta.is_span() {
         matches!(meta.name(), "runtime.spawn" | "runtime.resource")
@@ -410,7 +440,9 @@ fn is_ours(meta: &Metadata<'_>) -> bool {
 
 impl<S: Subscriber> Layer<S> for RecorderLayer {
     fn register_callsite(&self, meta: &'static Metadata<'static>) -> Interest {
-        if is_ours(meta) {
+        if !self.share_callsites && is_muted(meta) {
+            Interest::never()
+        } else if is_ours(meta) {
             Interest::always()
         } else if self.share_callsites {
             Interest::sometimes()
@@ -550,9 +582,16 @@ impl<S: Subscriber> Layer<S> for RecorderLayer {
     fn on_event(&self, event: &TracingEvent<'_>, _ctx: Context<'_, S>) {
         let target = event.metadata().target();
         if target == "tokio::task::waker" {
+            let mut f = WakerFields::default();
+            event.record(&mut f);
+            if f.op == WakerOp::Other {
+                // waker.clone / waker.drop: we never record them, and every yield costs one.
+                if !self.share_callsites {
+                    mute(event.metadata());
+                }
+                return;
+            }
             with_sink(|s| {
-                let mut f = WakerFields::default();
-                event.record(&mut f);
                 if f.op != WakerOp::Other
                     && let Some(SpanRef::Task(t)) = s.lookup(&Id::from_non_zero_u64(
                         std::num::NonZeroU64::new(f.span_id).unwrap_or(std::num::NonZeroU64::MIN),
@@ -748,6 +787,8 @@ impl Visit for StateFields {
 pub struct ConsoleInfo {
     pub address: String,
 }
+
+static TSC: OnceLock<quanta::Clock> = OnceLock::new();
 
 static INSTALLED: OnceLock<Option<ConsoleInfo>> = OnceLock::new();
 

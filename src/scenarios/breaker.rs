@@ -1,0 +1,7 @@
+//! Being written: `breaker`.
+
+use super::Scenario;
+
+pub fn scenario() -> Scenario {
+    super::placeholder("breaker")
+}

@@ -1,0 +1,7 @@
+//! Being written: `event`.
+
+use super::Scenario;
+
+pub fn scenario() -> Scenario {
+    super::placeholder("event")
+}

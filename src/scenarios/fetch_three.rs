@@ -1,0 +1,7 @@
+//! Being written: `fetch-three`.
+
+use super::Scenario;
+
+pub fn scenario() -> Scenario {
+    super::placeholder("fetch-three")
+}

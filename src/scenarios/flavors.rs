@@ -1,0 +1,7 @@
+//! Being written: `flavors`.
+
+use super::Scenario;
+
+pub fn scenario() -> Scenario {
+    super::placeholder("flavors")
+}

@@ -1,0 +1,7 @@
+//! Being written: `interleave`.
+
+use super::Scenario;
+
+pub fn scenario() -> Scenario {
+    super::placeholder("interleave")
+}

@@ -1,0 +1,7 @@
+//! Being written: `join-modes`.
+
+use super::Scenario;
+
+pub fn scenario() -> Scenario {
+    super::placeholder("join-modes")
+}

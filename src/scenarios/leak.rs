@@ -1,0 +1,7 @@
+//! Being written: `leak`.
+
+use super::Scenario;
+
+pub fn scenario() -> Scenario {
+    super::placeholder("leak")
+}

@@ -1,0 +1,7 @@
+//! Being written: `queue`.
+
+use super::Scenario;
+
+pub fn scenario() -> Scenario {
+    super::placeholder("queue")
+}

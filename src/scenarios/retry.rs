@@ -1,0 +1,7 @@
+//! Being written: `retry`.
+
+use super::Scenario;
+
+pub fn scenario() -> Scenario {
+    super::placeholder("retry")
+}

@@ -1,0 +1,7 @@
+//! Being written: `runtime-tour`.
+
+use super::Scenario;
+
+pub fn scenario() -> Scenario {
+    super::placeholder("runtime-tour")
+}

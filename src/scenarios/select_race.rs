@@ -1,0 +1,7 @@
+//! Being written: `select-race`.
+
+use super::Scenario;
+
+pub fn scenario() -> Scenario {
+    super::placeholder("select-race")
+}

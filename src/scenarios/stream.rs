@@ -1,0 +1,7 @@
+//! Being written: `stream`.
+
+use super::Scenario;
+
+pub fn scenario() -> Scenario {
+    super::placeholder("stream")
+}

@@ -1,0 +1,7 @@
+//! Being written: `timeouts`.
+
+use super::Scenario;
+
+pub fn scenario() -> Scenario {
+    super::placeholder("timeouts")
+}

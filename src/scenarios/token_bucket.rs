@@ -1,0 +1,7 @@
+//! Being written: `token-bucket`.
+
+use super::Scenario;
+
+pub fn scenario() -> Scenario {
+    super::placeholder("token-bucket")
+}
