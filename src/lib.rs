@@ -4,6 +4,7 @@
 //! exporters, grader, TUI.
 
 pub mod export;
+pub mod lesson;
 pub mod probe;
 pub mod scenarios;
 pub mod timeline;

@@ -2,6 +2,7 @@
 //! timeline (text, JSON or Chrome trace), save or reload the trace.
 
 use asyncscope::export::{self, Format};
+use asyncscope::lesson;
 use asyncscope::scenarios::{self, Flavor, Knobs, RunOptions};
 use asyncscope::timeline::Timeline;
 use asyncscope::trace::{Clock, jsonl, recorder};
@@ -25,6 +26,32 @@ enum Command {
     List,
     /// Run a scenario on a recorded tokio runtime and print its timeline.
     Run(RunArgs),
+    /// List the lessons in order.
+    Lessons {
+        /// Where the lessons are (default: ./lessons).
+        #[arg(long, value_name = "DIR")]
+        lessons: Option<PathBuf>,
+    },
+    /// Read a lesson in the terminal: its text, the code that runs, then its runs' timelines.
+    Lesson(LessonArgs),
+}
+
+#[derive(Args, Debug)]
+struct LessonArgs {
+    /// The lesson's id, e.g. `01` (see `asyncscope lessons`).
+    id: String,
+    /// Ask the lesson's prediction questions before its runs, then grade them.
+    #[arg(long)]
+    quiz: bool,
+    /// Play the runs on the real clock (default: virtual time, instant and exact).
+    #[arg(long)]
+    real_time: bool,
+    /// Text width (default: the terminal's, or 80).
+    #[arg(long, value_name = "N")]
+    width: Option<u16>,
+    /// Where the lessons are (default: ./lessons).
+    #[arg(long, value_name = "DIR")]
+    lessons: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -82,7 +109,127 @@ fn main() -> color_eyre::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Run(args)) => run(args),
+        Some(Command::Lessons { lessons }) => list_lessons(lessons),
+        Some(Command::Lesson(args)) => show_lesson(args),
     }
+}
+
+/// Load the lessons, reporting broken files on stderr (the others still load).
+fn load_lessons(dir: Option<PathBuf>) -> (Vec<lesson::Lesson>, bool) {
+    let dir = dir.unwrap_or_else(lesson::default_dir);
+    let (lessons, errors) = lesson::load_all(&dir);
+    for e in &errors {
+        eprintln!("error: {e}");
+    }
+    (lessons, errors.is_empty())
+}
+
+fn list_lessons(dir: Option<PathBuf>) -> color_eyre::Result<ExitCode> {
+    let (lessons, clean) = load_lessons(dir);
+    for l in &lessons {
+        let exercises = if l.exercises.is_empty() {
+            String::new()
+        } else {
+            format!("  (exercise: {})", l.exercises.join(", "))
+        };
+        println!("{:>3}  {}{exercises}", l.id, l.title);
+    }
+    if lessons.is_empty() {
+        eprintln!("no lessons found");
+    }
+    Ok(if clean { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+fn show_lesson(args: LessonArgs) -> color_eyre::Result<ExitCode> {
+    let (lessons, _) = load_lessons(args.lessons);
+    let Some(l) = lessons.iter().find(|l| l.id == args.id || l.id == format!("{:0>2}", args.id)) else {
+        let ids: Vec<&str> = lessons.iter().map(|l| l.id.as_str()).collect();
+        eprintln!("error: there is no lesson `{}`; lessons: {}", args.id, ids.join(", "));
+        return Ok(ExitCode::from(2));
+    };
+    let width = args.width.or_else(terminal_width).unwrap_or(80).max(40);
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "Lesson {} · {}\n", l.id, l.title)?;
+    write!(out, "{}", lesson::render_markdown(&l.body, width as usize))?;
+    out.flush()?;
+
+    let mut answers: Vec<Option<String>> = vec![None; l.questions.len()];
+    if args.quiz && !l.questions.is_empty() {
+        writeln!(out, "\nBefore the run: predict.")?;
+        let stdin = std::io::stdin();
+        for (i, q) in l.questions.iter().enumerate() {
+            writeln!(out, "\nQ{}. {}", i + 1, q.ask)?;
+            for (n, c) in q.choices.iter().enumerate() {
+                writeln!(out, "   {}) {c}", n + 1)?;
+            }
+            let prompt = if q.choices.is_empty() {
+                format!("your answer{}: ", if q.unit.is_empty() { String::new() } else { format!(" (in {})", q.unit) })
+            } else {
+                "your choice (number): ".to_string()
+            };
+            write!(out, "{prompt}")?;
+            out.flush()?;
+            let mut line = String::new();
+            if stdin.read_line(&mut line)? == 0 {
+                break; // end of input: the rest go unanswered
+            }
+            answers[i] = Some(line.trim().to_string());
+        }
+    }
+
+    let base = RunOptions {
+        clock: if args.real_time { Clock::Real } else { Clock::Paused },
+        ..RunOptions::default()
+    };
+    let mut timelines = Vec::new();
+    for (i, spec) in l.runs.iter().enumerate() {
+        writeln!(out, "\n── run {}: {} ──\n", i + 1, spec.describe())?;
+        match lesson::run(l, i, &base) {
+            Ok(tl) => {
+                write!(out, "{}", export::text::render(&tl, width))?;
+                timelines.push(Some(tl));
+            }
+            Err(e) => {
+                writeln!(out, "error: {e}")?;
+                timelines.push(None);
+            }
+        }
+    }
+
+    if !l.questions.is_empty() {
+        writeln!(out, "\nThe questions, answered by the runs:")?;
+        let mut right = 0;
+        for (i, q) in l.questions.iter().enumerate() {
+            let actual = timelines
+                .get(q.run)
+                .and_then(Option::as_ref)
+                .and_then(|tl| q.query().evaluate(tl));
+            let Some(actual) = actual else {
+                writeln!(out, "Q{}. {} — the run did not give an answer", i + 1, q.ask)?;
+                continue;
+            };
+            let verdict = q.grade(answers[i].as_deref().unwrap_or(""), &actual);
+            let mark = match &answers[i] {
+                Some(_) if verdict.correct => {
+                    right += 1;
+                    "✓ right"
+                }
+                Some(_) => "✗ not quite",
+                None => "→",
+            };
+            writeln!(out, "Q{}. {}\n    {mark}: {}", i + 1, q.ask, verdict.expected)?;
+            if !q.explain.is_empty() {
+                let wrapped = export::text::wrap(&q.explain, width as usize - 4, 0);
+                for line in wrapped {
+                    writeln!(out, "    {line}")?;
+                }
+            }
+        }
+        if args.quiz {
+            writeln!(out, "\n{right} of {} right.", l.questions.len())?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// A panic inside a scenario's task is part of the lesson (tokio catches it and the timeline

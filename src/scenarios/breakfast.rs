@@ -45,7 +45,7 @@ pub fn scenario() -> Scenario {
 // lesson:start breakfast
 async fn make(ctx: Ctx, item: &'static str, units: f64) -> &'static str {
     probe::mark(&format!("{item}: start"));
-    sleep(ctx.u(units)).await; // waiting, not working: the thread is free meanwhile
+    sleep(ctx.u(units)).await; // waiting, not working: the thread is free
     probe::mark(&format!("{item}: ready"));
     item
 }

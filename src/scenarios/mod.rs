@@ -266,6 +266,59 @@ pub fn registry() -> Vec<Scenario> {
     ]
 }
 
+/// Each scenario's source file, compiled in, so a lesson shows exactly the code that runs.
+const SOURCES: &[(&str, &str)] = &[
+    ("breakfast", include_str!("breakfast.rs")),
+    ("fetch-three", include_str!("fetch_three.rs")),
+    ("interleave", include_str!("interleave.rs")),
+    ("join-modes", include_str!("join_modes.rs")),
+    ("select-race", include_str!("select_race.rs")),
+    ("cancel-at", include_str!("cancel_at.rs")),
+    ("timeouts", include_str!("timeouts.rs")),
+    ("retry", include_str!("retry.rs")),
+    ("breaker", include_str!("breaker.rs")),
+    ("lost-update", include_str!("lost_update.rs")),
+    ("deadlock", include_str!("deadlock.rs")),
+    ("semaphore", include_str!("semaphore.rs")),
+    ("token-bucket", include_str!("token_bucket.rs")),
+    ("queue", include_str!("queue.rs")),
+    ("one-sentinel", include_str!("one_sentinel.rs")),
+    ("barrier", include_str!("barrier.rs")),
+    ("event", include_str!("event.rs")),
+    ("stream", include_str!("stream.rs")),
+    ("blocking-heartbeat", include_str!("blocking_heartbeat.rs")),
+    ("heartbeat-cpu", include_str!("heartbeat_cpu.rs")),
+    ("flavors", include_str!("flavors.rs")),
+    ("leak", include_str!("leak.rs")),
+    ("shutdown", include_str!("shutdown.rs")),
+    ("runtime-tour", include_str!("runtime_tour.rs")),
+];
+
+/// The code a lesson shows for scenario `id`: the lines between `// lesson:start <id>` and
+/// `// lesson:end <id>` in its source, without their common indentation.
+pub fn lesson_code(id: &str) -> Option<String> {
+    let source = SOURCES.iter().find(|(i, _)| *i == id)?.1;
+    let start = format!("// lesson:start {id}");
+    let end = format!("// lesson:end {id}");
+    let mut lines = source.lines().skip_while(|l| l.trim() != start);
+    lines.next()?;
+    let region: Vec<&str> = lines.take_while(|l| l.trim() != end).collect();
+    if region.iter().all(|l| l.trim().is_empty()) {
+        return None;
+    }
+    let indent = region
+        .iter()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start().len())
+        .min()
+        .unwrap_or(0);
+    let text: Vec<&str> = region
+        .iter()
+        .map(|l| if l.len() >= indent { &l[indent..] } else { l.trim_start() })
+        .collect();
+    Some(text.join("\n").trim_matches('\n').to_string())
+}
+
 pub fn find(id: &str) -> Option<Scenario> {
     registry().into_iter().find(|s| s.id == id)
 }
