@@ -132,7 +132,10 @@ fn child(config: Config, cycles: u64, warmup: u64) {
             let rt = plain_runtime();
             workload::timed_run(&rt, warmup);
             let elapsed = workload::timed_run(&rt, cycles);
-            line += &format!(" ns_per_cycle={:.3}", workload::per_cycle(elapsed, cycles));
+            line += &format!(
+                " ns_per_cycle={:.3}",
+                workload::per_cycle(elapsed, cycles)
+            );
         }
         Config::Console => {
             use tracing_subscriber::layer::SubscriberExt;
@@ -142,12 +145,17 @@ fn child(config: Config, cycles: u64, warmup: u64) {
             let layer = console_subscriber::ConsoleLayer::builder()
                 .server_addr(([127, 0, 0, 1], 0))
                 .spawn();
-            tracing::subscriber::set_global_default(tracing_subscriber::registry().with(layer))
-                .expect("set the global subscriber");
+            tracing::subscriber::set_global_default(
+                tracing_subscriber::registry().with(layer),
+            )
+            .expect("set the global subscriber");
             let rt = plain_runtime();
             workload::timed_run(&rt, warmup);
             let elapsed = workload::timed_run(&rt, cycles);
-            line += &format!(" ns_per_cycle={:.3}", workload::per_cycle(elapsed, cycles));
+            line += &format!(
+                " ns_per_cycle={:.3}",
+                workload::per_cycle(elapsed, cycles)
+            );
         }
         Config::Recorder => line += &recorder_child(cycles, warmup),
     }
@@ -186,7 +194,11 @@ fn recorder_child(cycles: u64, warmup: u64) -> String {
 
     warm.attach_current_thread();
     workload::timed_run(&rt, warmup);
-    drop(warm.finish(Header::new("recorder_overhead warm-up", Clock::Real, 1.0)));
+    drop(warm.finish(Header::new(
+        "recorder_overhead warm-up",
+        Clock::Real,
+        1.0,
+    )));
 
     session.attach_current_thread();
     {
@@ -196,7 +208,8 @@ fn recorder_child(cycles: u64, warmup: u64) -> String {
     let elapsed = workload::timed_run(&rt, cycles);
     rt.shutdown_timeout(std::time::Duration::from_secs(1));
     let finish_start = Instant::now();
-    let trace = session.finish(Header::new("recorder_overhead", Clock::Real, 1.0));
+    let trace =
+        session.finish(Header::new("recorder_overhead", Clock::Real, 1.0));
     let finish_ms = finish_start.elapsed().as_secs_f64() * 1e3;
 
     let polls = trace
@@ -213,7 +226,9 @@ fn recorder_child(cycles: u64, warmup: u64) -> String {
     let loop_polls = trace
         .events
         .iter()
-        .filter(|e| e.kind == EventKind::PollStart && Some(e.a) == loop_task)
+        .filter(|e| {
+            e.kind == EventKind::PollStart && Some(e.a) == loop_task
+        })
         .count();
     let wakes = trace
         .events
@@ -297,10 +312,9 @@ fn build_baseline(feature: Option<&str>) -> Result<PathBuf, String> {
     if let Some(feature) = feature {
         cmd.args(["--features", feature]);
     }
-    let out = cmd
-        .stderr(Stdio::inherit())
-        .output()
-        .map_err(|e| format!("could not run {}: {e}", Path::new(&cargo).display()))?;
+    let out = cmd.stderr(Stdio::inherit()).output().map_err(|e| {
+        format!("could not run {}: {e}", Path::new(&cargo).display())
+    })?;
     if !out.status.success() {
         return Err(format!(
             "building {BASELINE_PACKAGE} failed ({})",
@@ -335,15 +349,18 @@ fn build_baseline(feature: Option<&str>) -> Result<PathBuf, String> {
 
 /// Both baseline builds. They share one output path, so the first is copied aside.
 fn build_baselines() -> Result<(PathBuf, PathBuf), String> {
-    eprintln!("building the plain-tokio baselines ({BASELINE_PACKAGE}, release)…");
+    eprintln!(
+        "building the plain-tokio baselines ({BASELINE_PACKAGE}, release)…"
+    );
     let built = build_baseline(Some("asyncscope-features"))?;
     let full = built.with_file_name(format!(
         "{BASELINE_PACKAGE}-asyncscope-features{}",
         std::env::consts::EXE_SUFFIX
     ));
     let _ = std::fs::remove_file(&full);
-    std::fs::copy(&built, &full)
-        .map_err(|e| format!("copying {} to {}: {e}", built.display(), full.display()))?;
+    std::fs::copy(&built, &full).map_err(|e| {
+        format!("copying {} to {}: {e}", built.display(), full.display())
+    })?;
     let plain = build_baseline(None)?;
     Ok((plain, full))
 }
@@ -356,7 +373,9 @@ fn env_number(name: &str, default: u64) -> Result<u64, String> {
             .parse()
             .ok()
             .filter(|&n| n > 0)
-            .ok_or_else(|| format!("{name}={text}: expected a positive whole number")),
+            .ok_or_else(|| {
+                format!("{name}={text}: expected a positive whole number")
+            }),
         Err(_) => Ok(default),
     }
 }
@@ -381,7 +400,9 @@ fn parent() -> Result<(), String> {
     // everything runs, quickly.
     let smoke = !std::env::args().any(|a| a == "--bench");
     let (default_cycles, default_runs) = if smoke {
-        eprintln!("recorder_overhead: not run by `cargo bench`; a quick smoke run only");
+        eprintln!(
+            "recorder_overhead: not run by `cargo bench`; a quick smoke run only"
+        );
         (10_000, 1)
     } else {
         (DEFAULT_CYCLES, DEFAULT_RUNS as u64)
@@ -390,7 +411,8 @@ fn parent() -> Result<(), String> {
     let runs = env_number(RUNS_ENV, default_runs)? as usize;
     let warmup = (cycles / 10).max(1);
     let (baseline, baseline_full) = build_baselines()?;
-    let me = std::env::current_exe().map_err(|e| format!("where am I? {e}"))?;
+    let me =
+        std::env::current_exe().map_err(|e| format!("where am I? {e}"))?;
 
     let started = Instant::now();
     let mut results: BTreeMap<&str, Vec<Fields>> = BTreeMap::new();
@@ -407,7 +429,9 @@ fn parent() -> Result<(), String> {
             };
             cmd.arg(cycles.to_string()).arg(warmup.to_string());
             let fields = run_child(cmd, config.label())?;
-            if fields.get("config").map(String::as_str) != Some(config.key()) {
+            if fields.get("config").map(String::as_str)
+                != Some(config.key())
+            {
                 return Err(format!(
                     "the {} process answered for {:?}",
                     config.label(),
@@ -419,7 +443,9 @@ fn parent() -> Result<(), String> {
     }
     let wall = started.elapsed().as_secs_f64();
     if smoke {
-        println!("\n(smoke run: not timed by `cargo bench`, so the numbers mean nothing)");
+        println!(
+            "\n(smoke run: not timed by `cargo bench`, so the numbers mean nothing)"
+        );
     }
 
     let ns = |config: Config| -> Result<Vec<f64>, String> {
@@ -514,13 +540,20 @@ fn parent() -> Result<(), String> {
     println!();
     println!("ns/cycle of each run, in order:");
     for config in Config::ALL {
-        let xs: Vec<String> = ns(config)?.iter().map(|x| format!("{x:.1}")).collect();
-        println!("  {:<w$} {}", config.label(), xs.join(", "), w = widths[0]);
+        let xs: Vec<String> =
+            ns(config)?.iter().map(|x| format!("{x:.1}")).collect();
+        println!(
+            "  {:<w$} {}",
+            config.label(),
+            xs.join(", "),
+            w = widths[0]
+        );
     }
 
     // Recorder details, and the sanity check on what it recorded.
     let first = &rec[0];
-    let field = |k: &str| first.get(k).map_or("?", String::as_str).to_string();
+    let field =
+        |k: &str| first.get(k).map_or("?", String::as_str).to_string();
     println!();
     println!(
         "recorder (run 1): {} polls recorded ({} of the loop task), {} events, {} wakes; \

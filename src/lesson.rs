@@ -144,7 +144,13 @@ pub struct LessonError {
 
 impl fmt::Display for LessonError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: {}", self.path.display(), self.line, self.message)?;
+        write!(
+            f,
+            "{}:{}: {}",
+            self.path.display(),
+            self.line,
+            self.message
+        )?;
         if let Some(hint) = &self.hint {
             write!(f, "\n  hint: {hint}")?;
         }
@@ -206,19 +212,26 @@ fn is_lesson_file(p: &Path) -> bool {
     let Some(name) = p.file_name().and_then(|n| n.to_str()) else {
         return false;
     };
-    name.ends_with(".md") && name.len() > 3 && name.as_bytes()[..2].iter().all(u8::is_ascii_digit)
+    name.ends_with(".md")
+        && name.len() > 3
+        && name.as_bytes()[..2].iter().all(u8::is_ascii_digit)
 }
 
 /// Parse one lesson file's bytes.
 pub fn parse(path: &Path, bytes: &[u8]) -> Result<Lesson, LessonError> {
-    let err = |line: usize, message: String, hint: Option<&str>| LessonError {
-        path: path.to_path_buf(),
-        line,
-        message,
-        hint: hint.map(str::to_string),
-    };
+    let err =
+        |line: usize, message: String, hint: Option<&str>| LessonError {
+            path: path.to_path_buf(),
+            line,
+            message,
+            hint: hint.map(str::to_string),
+        };
     let text = std::str::from_utf8(bytes).map_err(|e| {
-        let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
+        let line = bytes[..e.valid_up_to()]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1;
         err(
             line,
             "the file is not valid UTF-8".into(),
@@ -230,10 +243,13 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Lesson, LessonError> {
         return Err(err(
             1,
             "a lesson must start with a `+++` line".into(),
-            Some("write the TOML front matter between two `+++` lines, then the Markdown"),
+            Some(
+                "write the TOML front matter between two `+++` lines, then the Markdown",
+            ),
         ));
     }
-    let Some(close) = lines.iter().skip(1).position(|l| l.trim() == "+++") else {
+    let Some(close) = lines.iter().skip(1).position(|l| l.trim() == "+++")
+    else {
         return Err(err(
             lines.len().max(1),
             "the front matter is never closed".into(),
@@ -243,7 +259,9 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Lesson, LessonError> {
     let fm_lines = &lines[1..=close];
     let fm_text = fm_lines.join("\n");
     // Line numbers in the file: the front matter starts on line 2.
-    let fm_line = |offset: usize| fm_text[..offset.min(fm_text.len())].matches('\n').count() + 2;
+    let fm_line = |offset: usize| {
+        fm_text[..offset.min(fm_text.len())].matches('\n').count() + 2
+    };
     let fm: FrontMatter = toml::from_str(&fm_text).map_err(|e| {
         let line = e.span().map_or(2, |s| fm_line(s.start));
         let message = e.message().trim().to_string();
@@ -262,12 +280,17 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Lesson, LessonError> {
     };
 
     if fm.id.trim().is_empty() {
-        return Err(err(find_line("id"), "the lesson id is empty".into(), None));
+        return Err(err(
+            find_line("id"),
+            "the lesson id is empty".into(),
+            None,
+        ));
     }
     for run in &fm.runs {
         let line = find_line(&format!("\"{}\"", run.scenario));
         let Some(scenario) = scenarios::find(&run.scenario) else {
-            let ids: Vec<&str> = scenarios::registry().iter().map(|s| s.id).collect();
+            let ids: Vec<&str> =
+                scenarios::registry().iter().map(|s| s.id).collect();
             return Err(err(
                 line,
                 format!("unknown scenario `{}`", run.scenario),
@@ -284,7 +307,10 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Lesson, LessonError> {
             return Err(err(
                 knob_line,
                 message,
-                Some(&format!("`asyncscope list` shows the knobs of `{}`", run.scenario)),
+                Some(&format!(
+                    "`asyncscope list` shows the knobs of `{}`",
+                    run.scenario
+                )),
             ));
         }
     }
@@ -299,7 +325,9 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Lesson, LessonError> {
                     q.run,
                     fm.runs.len()
                 ),
-                Some("`run` counts from 0 in the order of the [[runs]] tables"),
+                Some(
+                    "`run` counts from 0 in the order of the [[runs]] tables",
+                ),
             ));
         }
         if let Err(message) = Query::parse(&q.answer) {
@@ -310,7 +338,11 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Lesson, LessonError> {
             ));
         }
         if q.tolerance.is_some_and(|t| !(t >= 0.0 && t.is_finite())) {
-            return Err(err(line, "a tolerance must be 0 or more".into(), None));
+            return Err(err(
+                line,
+                "a tolerance must be 0 or more".into(),
+                None,
+            ));
         }
     }
 
@@ -324,7 +356,9 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Lesson, LessonError> {
                 return Err(err(
                     file_line,
                     format!("no lesson code for scenario `{id}`"),
-                    Some("mark a region in the scenario's source with `// lesson:start <id>` and `// lesson:end <id>`"),
+                    Some(
+                        "mark a region in the scenario's source with `// lesson:start <id>` and `// lesson:end <id>`",
+                    ),
                 ));
             };
             body += "```rust\n";
@@ -403,8 +437,11 @@ impl Query {
             None => (text.trim(), None),
         };
         let need = |arg: Option<String>| {
-            arg.filter(|a| !a.is_empty())
-                .ok_or_else(|| format!("answer `{head}` needs a name after a colon ({head}:…)"))
+            arg.filter(|a| !a.is_empty()).ok_or_else(|| {
+                format!(
+                    "answer `{head}` needs a name after a colon ({head}:…)"
+                )
+            })
         };
         Ok(match head {
             "duration" => Query::Duration,
@@ -437,39 +474,65 @@ impl Query {
             ended.into_iter().map(|(_, name)| name).collect::<Vec<_>>()
         };
         Some(match self {
-            Query::Duration => Answer::Number(tl.units(tl.finish_stamp().rt_ns)),
+            Query::Duration => {
+                Answer::Number(tl.units(tl.finish_stamp().rt_ns))
+            }
             Query::Value(key) => match tl.values.get(key)? {
                 serde_json::Value::Number(n) => Answer::Number(n.as_f64()?),
                 serde_json::Value::String(s) => Answer::Text(s.clone()),
-                serde_json::Value::Bool(b) => Answer::Text(if *b { "yes" } else { "no" }.into()),
+                serde_json::Value::Bool(b) => {
+                    Answer::Text(if *b { "yes" } else { "no" }.into())
+                }
                 serde_json::Value::Array(items) => Answer::Text(
                     items
                         .iter()
-                        .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
+                        .map(|v| {
+                            v.as_str().map_or_else(
+                                || v.to_string(),
+                                str::to_string,
+                            )
+                        })
                         .collect::<Vec<_>>()
                         .join(", "),
                 ),
                 other => Answer::Text(other.to_string()),
             },
-            Query::FirstFinished => Answer::Text(finished().first()?.clone()),
+            Query::FirstFinished => {
+                Answer::Text(finished().first()?.clone())
+            }
             Query::LastFinished => Answer::Text(finished().last()?.clone()),
             Query::FinishOrder => Answer::Text(finished().join(", ")),
-            Query::Outcome(task) => Answer::Text(tl.task(task)?.end.as_str().to_string()),
-            Query::Ended(task) => Answer::Number(tl.units(tl.task(task)?.ended?.rt_ns)),
-            Query::Peak(prefix) => Answer::Number(tl.peak_in_flight(prefix.as_deref()).0 as f64),
+            Query::Outcome(task) => {
+                Answer::Text(tl.task(task)?.end.as_str().to_string())
+            }
+            Query::Ended(task) => {
+                Answer::Number(tl.units(tl.task(task)?.ended?.rt_ns))
+            }
+            Query::Peak(prefix) => Answer::Number(
+                tl.peak_in_flight(prefix.as_deref()).0 as f64,
+            ),
             Query::Count(outcome) => Answer::Number(
                 tl.scenario_tasks()
-                    .filter(|t| t.info.kind != TaskKind::BlockOn && t.end.as_str() == outcome)
+                    .filter(|t| {
+                        t.info.kind != TaskKind::BlockOn
+                            && t.end.as_str() == outcome
+                    })
                     .count() as f64,
             ),
-            Query::MaxLagMs => Answer::Number(tl.max_heartbeat_lag_us()? as f64 / 1000.0),
+            Query::MaxLagMs => {
+                Answer::Number(tl.max_heartbeat_lag_us()? as f64 / 1000.0)
+            }
             Query::LongestPollTask => {
                 let (task, _) = tl.longest_poll()?;
                 Answer::Text(tl.tasks[task as usize].label())
             }
-            Query::Deadlock => Answer::Text(if tl.deadlock().is_some() { "yes" } else { "no" }.into()),
+            Query::Deadlock => Answer::Text(
+                if tl.deadlock().is_some() { "yes" } else { "no" }.into(),
+            ),
             Query::Leaks => Answer::Number(tl.leaks().len() as f64),
-            Query::Polls(task) => Answer::Number(tl.task(task)?.polls.len() as f64),
+            Query::Polls(task) => {
+                Answer::Number(tl.task(task)?.polls.len() as f64)
+            }
         })
     }
 }
@@ -484,11 +547,13 @@ pub struct Verdict {
 
 impl Question {
     pub fn query(&self) -> Query {
-        Query::parse(&self.answer).expect("validated when the lesson loaded")
+        Query::parse(&self.answer)
+            .expect("validated when the lesson loaded")
     }
 
     fn tolerance_for(&self, actual: f64) -> f64 {
-        self.tolerance.unwrap_or_else(|| (actual.abs() * 0.05).max(0.1))
+        self.tolerance
+            .unwrap_or_else(|| (actual.abs() * 0.05).max(0.1))
     }
 
     /// The choice that matches the run's answer, if the question is multiple choice.
@@ -502,7 +567,9 @@ impl Question {
                 .choices
                 .iter()
                 .enumerate()
-                .filter_map(|(i, c)| Some((i, (c.trim().parse::<f64>().ok()? - n).abs())))
+                .filter_map(|(i, c)| {
+                    Some((i, (c.trim().parse::<f64>().ok()? - n).abs()))
+                })
                 .filter(|(_, d)| *d <= self.tolerance_for(*n))
                 .min_by(|a, b| a.1.total_cmp(&b.1))
                 .map(|(i, _)| i),
@@ -526,11 +593,16 @@ impl Question {
                 });
             return Verdict {
                 correct: right.is_some() && picked == right,
-                expected: right.map_or_else(|| actual.to_string(), |i| self.choices[i].clone()),
+                expected: right.map_or_else(
+                    || actual.to_string(),
+                    |i| self.choices[i].clone(),
+                ),
             };
         }
         let expected = match actual {
-            Answer::Number(n) => format!("{}{}", Answer::Number(*n), self.unit),
+            Answer::Number(n) => {
+                format!("{}{}", Answer::Number(*n), self.unit)
+            }
             Answer::Text(t) => t.clone(),
         };
         let correct = match actual {
@@ -547,7 +619,9 @@ impl Question {
 
 /// The lesson's Markdown as plain terminal text, wrapped to `width`.
 pub fn render_markdown(markdown: &str, width: usize) -> String {
-    use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+    use pulldown_cmark::{
+        CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
+    };
     let width = width.max(30);
     let mut out = String::new();
     let mut para = String::new();
@@ -558,20 +632,29 @@ pub fn render_markdown(markdown: &str, width: usize) -> String {
     let mut cell = String::new();
     let mut in_cell = false;
 
-    let flush = |para: &mut String, out: &mut String, prefix: &str, indent: usize| {
+    let flush = |para: &mut String,
+                 out: &mut String,
+                 prefix: &str,
+                 indent: usize| {
         let text = para.split_whitespace().collect::<Vec<_>>().join(" ");
         para.clear();
         if text.is_empty() {
             return;
         }
-        let wrapped = crate::export::text::wrap(&format!("{prefix}{text}"), width, indent);
+        let wrapped = crate::export::text::wrap(
+            &format!("{prefix}{text}"),
+            width,
+            indent,
+        );
         out.push_str(&wrapped.join("\n"));
         out.push('\n');
     };
 
     for event in Parser::new_ext(markdown, Options::ENABLE_TABLES) {
         match event {
-            Event::Start(Tag::Heading { level, .. }) => heading = Some(level),
+            Event::Start(Tag::Heading { level, .. }) => {
+                heading = Some(level)
+            }
             Event::End(TagEnd::Heading(_)) => {
                 let title = para.trim().to_string();
                 para.clear();
@@ -580,8 +663,16 @@ pub fn render_markdown(markdown: &str, width: usize) -> String {
                 }
                 out.push_str(&title);
                 out.push('\n');
-                let rule = if heading == Some(HeadingLevel::H1) { '═' } else { '─' };
-                out.push_str(&rule.to_string().repeat(title.chars().count().min(width)));
+                let rule = if heading == Some(HeadingLevel::H1) {
+                    '═'
+                } else {
+                    '─'
+                };
+                out.push_str(
+                    &rule
+                        .to_string()
+                        .repeat(title.chars().count().min(width)),
+                );
                 out.push_str("\n\n");
                 heading = None;
             }
@@ -622,21 +713,22 @@ pub fn render_markdown(markdown: &str, width: usize) -> String {
             Event::Start(Tag::Item) => flush(&mut para, &mut out, "", 0),
             Event::End(TagEnd::Item) => {
                 let indent = 2 * list_depth;
-                let prefix = format!("{}• ", " ".repeat(indent.saturating_sub(2)));
+                let prefix =
+                    format!("{}• ", " ".repeat(indent.saturating_sub(2)));
                 flush(&mut para, &mut out, &prefix, indent);
             }
-            Event::End(TagEnd::Paragraph) => {
-                if list_depth == 0 {
-                    flush(&mut para, &mut out, "", 0);
-                    out.push('\n');
-                }
+            Event::End(TagEnd::Paragraph) if list_depth == 0 => {
+                flush(&mut para, &mut out, "", 0);
+                out.push('\n');
             }
             Event::Start(Tag::TableCell) => in_cell = true,
             Event::End(TagEnd::TableCell) => {
                 in_cell = false;
-                table_row.push(std::mem::take(&mut cell).trim().to_string());
+                table_row
+                    .push(std::mem::take(&mut cell).trim().to_string());
             }
-            Event::End(TagEnd::TableHead) | Event::End(TagEnd::TableRow) => {
+            Event::End(TagEnd::TableHead)
+            | Event::End(TagEnd::TableRow) => {
                 let row = table_row.join(" │ ");
                 table_row.clear();
                 let wrapped = crate::export::text::wrap(&row, width, 4);
@@ -653,7 +745,9 @@ pub fn render_markdown(markdown: &str, width: usize) -> String {
             }
             Event::Text(t) => para.push_str(&t),
             Event::SoftBreak | Event::HardBreak => para.push(' '),
-            Event::Rule => out.push_str(&format!("{}\n\n", "─".repeat(width.min(40)))),
+            Event::Rule => {
+                out.push_str(&format!("{}\n\n", "─".repeat(width.min(40))))
+            }
             _ => {}
         }
     }
@@ -662,11 +756,15 @@ pub fn render_markdown(markdown: &str, width: usize) -> String {
 }
 
 /// Run one of a lesson's runs (virtual time unless `base` says otherwise).
-pub fn run(lesson: &Lesson, index: usize, base: &RunOptions) -> Result<Timeline, String> {
-    let spec = lesson
-        .runs
-        .get(index)
-        .ok_or_else(|| format!("lesson {} has no run {index}", lesson.id))?;
-    let trace = scenarios::run(&spec.scenario, &spec.options(base)).map_err(|e| e.to_string())?;
+pub fn run(
+    lesson: &Lesson,
+    index: usize,
+    base: &RunOptions,
+) -> Result<Timeline, String> {
+    let spec = lesson.runs.get(index).ok_or_else(|| {
+        format!("lesson {} has no run {index}", lesson.id)
+    })?;
+    let trace = scenarios::run(&spec.scenario, &spec.options(base))
+        .map_err(|e| e.to_string())?;
     Ok(Timeline::from_trace(&trace))
 }

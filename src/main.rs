@@ -90,7 +90,9 @@ struct RunArgs {
 
 fn parse_setting(s: &str) -> Result<(String, String), String> {
     match s.split_once('=') {
-        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.trim().to_string())),
+        Some((k, v)) if !k.trim().is_empty() => {
+            Ok((k.trim().to_string(), v.trim().to_string()))
+        }
         _ => Err(format!("`{s}` should look like knob=value")),
     }
 }
@@ -137,14 +139,26 @@ fn list_lessons(dir: Option<PathBuf>) -> color_eyre::Result<ExitCode> {
     if lessons.is_empty() {
         eprintln!("no lessons found");
     }
-    Ok(if clean { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if clean {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn show_lesson(args: LessonArgs) -> color_eyre::Result<ExitCode> {
     let (lessons, _) = load_lessons(args.lessons);
-    let Some(l) = lessons.iter().find(|l| l.id == args.id || l.id == format!("{:0>2}", args.id)) else {
-        let ids: Vec<&str> = lessons.iter().map(|l| l.id.as_str()).collect();
-        eprintln!("error: there is no lesson `{}`; lessons: {}", args.id, ids.join(", "));
+    let Some(l) = lessons
+        .iter()
+        .find(|l| l.id == args.id || l.id == format!("{:0>2}", args.id))
+    else {
+        let ids: Vec<&str> =
+            lessons.iter().map(|l| l.id.as_str()).collect();
+        eprintln!(
+            "error: there is no lesson `{}`; lessons: {}",
+            args.id,
+            ids.join(", ")
+        );
         return Ok(ExitCode::from(2));
     };
     let width = args.width.or_else(terminal_width).unwrap_or(80).max(40);
@@ -158,12 +172,26 @@ fn show_lesson(args: LessonArgs) -> color_eyre::Result<ExitCode> {
         writeln!(out, "\nBefore the run: predict.")?;
         let stdin = std::io::stdin();
         for (i, q) in l.questions.iter().enumerate() {
-            writeln!(out, "\nQ{}. {}", i + 1, q.ask)?;
+            writeln!(out)?;
+            for line in export::text::wrap(
+                &format!("Q{}. {}", i + 1, q.ask),
+                width as usize,
+                4,
+            ) {
+                writeln!(out, "{line}")?;
+            }
             for (n, c) in q.choices.iter().enumerate() {
                 writeln!(out, "   {}) {c}", n + 1)?;
             }
             let prompt = if q.choices.is_empty() {
-                format!("your answer{}: ", if q.unit.is_empty() { String::new() } else { format!(" (in {})", q.unit) })
+                format!(
+                    "your answer{}: ",
+                    if q.unit.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (in {})", q.unit)
+                    }
+                )
             } else {
                 "your choice (number): ".to_string()
             };
@@ -178,7 +206,11 @@ fn show_lesson(args: LessonArgs) -> color_eyre::Result<ExitCode> {
     }
 
     let base = RunOptions {
-        clock: if args.real_time { Clock::Real } else { Clock::Paused },
+        clock: if args.real_time {
+            Clock::Real
+        } else {
+            Clock::Paused
+        },
         ..RunOptions::default()
     };
     let mut timelines = Vec::new();
@@ -205,10 +237,15 @@ fn show_lesson(args: LessonArgs) -> color_eyre::Result<ExitCode> {
                 .and_then(Option::as_ref)
                 .and_then(|tl| q.query().evaluate(tl));
             let Some(actual) = actual else {
-                writeln!(out, "Q{}. {} — the run did not give an answer", i + 1, q.ask)?;
+                writeln!(
+                    out,
+                    "Q{}. the run did not give an answer",
+                    i + 1
+                )?;
                 continue;
             };
-            let verdict = q.grade(answers[i].as_deref().unwrap_or(""), &actual);
+            let verdict =
+                q.grade(answers[i].as_deref().unwrap_or(""), &actual);
             let mark = match &answers[i] {
                 Some(_) if verdict.correct => {
                     right += 1;
@@ -217,9 +254,17 @@ fn show_lesson(args: LessonArgs) -> color_eyre::Result<ExitCode> {
                 Some(_) => "✗ not quite",
                 None => "→",
             };
-            writeln!(out, "Q{}. {}\n    {mark}: {}", i + 1, q.ask, verdict.expected)?;
+            for line in export::text::wrap(
+                &format!("Q{}. {}", i + 1, q.ask),
+                width as usize,
+                4,
+            ) {
+                writeln!(out, "{line}")?;
+            }
+            writeln!(out, "    {mark}: {}", verdict.expected)?;
             if !q.explain.is_empty() {
-                let wrapped = export::text::wrap(&q.explain, width as usize - 4, 0);
+                let wrapped =
+                    export::text::wrap(&q.explain, width as usize - 4, 0);
                 for line in wrapped {
                     writeln!(out, "    {line}")?;
                 }
@@ -242,7 +287,9 @@ fn quiet_task_panics() {
                 .payload()
                 .downcast_ref::<&str>()
                 .map(|s| s.to_string())
-                .or_else(|| info.payload().downcast_ref::<String>().cloned())
+                .or_else(|| {
+                    info.payload().downcast_ref::<String>().cloned()
+                })
                 .unwrap_or_else(|| "a panic".to_string());
             let at = info
                 .location()
@@ -261,8 +308,10 @@ fn welcome() -> String {
          poll, wake and cancellation, and draws each task's life as a timeline.\n\nScenarios:\n",
     );
     // Ids only, wrapped: the list grows with the lessons and must fit one screen.
-    let ids: Vec<&str> = scenarios::registry().iter().map(|sc| sc.id).collect();
-    s += &export::text::wrap(&format!("  {}", ids.join(", ")), 78, 2).join("\n");
+    let ids: Vec<&str> =
+        scenarios::registry().iter().map(|sc| sc.id).collect();
+    s += &export::text::wrap(&format!("  {}", ids.join(", ")), 78, 2)
+        .join("\n");
     s += "\n\ntry: asyncscope run breakfast\n\
           \x20    asyncscope run breakfast --set mode=sequential --virtual-time\n\
           \x20    asyncscope list          (every scenario's knobs)\n\
@@ -271,21 +320,8 @@ fn welcome() -> String {
 }
 
 fn list(width: usize) -> String {
-    let registry = scenarios::registry();
     let mut s = String::new();
-    let knob_w = registry
-        .iter()
-        .flat_map(|sc| sc.knobs.iter())
-        .map(|k| k.name.len() + 1 + k.default.len())
-        .max()
-        .unwrap_or(0);
-    let range_w = registry
-        .iter()
-        .flat_map(|sc| sc.knobs.iter())
-        .map(|k| k.range_text().chars().count())
-        .max()
-        .unwrap_or(0);
-    for (i, sc) in registry.iter().enumerate() {
+    for (i, sc) in scenarios::registry().iter().enumerate() {
         if i > 0 {
             s.push('\n');
         }
@@ -293,17 +329,20 @@ fn list(width: usize) -> String {
         if sc.knobs.is_empty() {
             s += "    (no knobs)\n";
         }
+        // One line per knob (setting and range), its help wrapped under it.
         for k in &sc.knobs {
-            let setting = format!("{}={}", k.name, k.default);
-            // Help that does not fit continues under itself.
-            let help_col = 4 + knob_w + 2 + range_w + 2;
-            let help = export::text::wrap(k.help, width.saturating_sub(help_col).max(20), 0);
-            for (i, h) in help.iter().enumerate() {
-                if i == 0 {
-                    s += &format!("    {setting:knob_w$}  {:range_w$}  {h}\n", k.range_text());
-                } else {
-                    s += &format!("{:help_col$}{h}\n", "");
-                }
+            s += &format!(
+                "    {}={}  ({})\n",
+                k.name,
+                k.default,
+                k.range_text()
+            );
+            for line in export::text::wrap(
+                k.help,
+                width.saturating_sub(8).max(20),
+                0,
+            ) {
+                s += &format!("        {line}\n");
             }
         }
     }
@@ -360,9 +399,15 @@ fn record(id: &str, args: &RunArgs) -> Result<(Timeline, u8), ExitCode> {
 
     // Check what can be checked before saying anything about the run.
     let clock = match scenarios::find(id) {
-        None => return Err(usage_error(scenarios::RunError::UnknownScenario(id.into()))),
+        None => {
+            return Err(usage_error(scenarios::RunError::UnknownScenario(
+                id.into(),
+            )));
+        }
         Some(sc) => match Knobs::resolve(&sc, &options.knobs) {
-            Err(msg) => return Err(usage_error(scenarios::RunError::BadKnob(msg))),
+            Err(msg) => {
+                return Err(usage_error(scenarios::RunError::BadKnob(msg)));
+            }
             Ok(knobs) => match (sc.flavor)(&knobs) {
                 Flavor::MultiThread { .. } => Clock::Real,
                 Flavor::CurrentThread => options.clock,
@@ -376,7 +421,9 @@ fn record(id: &str, args: &RunArgs) -> Result<(Timeline, u8), ExitCode> {
                 "tokio-console can attach: tokio-console http://{}",
                 info.address
             ),
-            None => eprintln!("note: tokio-console support could not be installed"),
+            None => eprintln!(
+                "note: tokio-console support could not be installed"
+            ),
         }
     }
     let unit_ok = options.unit_ms.is_finite() && options.unit_ms > 0.0;
@@ -440,7 +487,8 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         || "asyncscope-export".into(),
         |n| n.to_string_lossy().into_owned(),
     );
-    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    let tmp =
+        path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;

@@ -3,7 +3,8 @@
 
 use crate::trace::recorder;
 use crate::trace::{
-    Clock, OUTCOME_DROPPED, Outcome, ResourceIdx, ResourceInfo, ResourceOp, WaitFlag,
+    Clock, OUTCOME_DROPPED, Outcome, ResourceIdx, ResourceInfo, ResourceOp,
+    WaitFlag,
 };
 use std::future::Future;
 use std::pin::Pin;
@@ -79,8 +80,11 @@ where
 
 /// Spawn a named, tracked task into a `JoinSet`.
 #[track_caller]
-pub fn spawn_in<F>(set: &mut tokio::task::JoinSet<F::Output>, name: &str, future: F)
-where
+pub fn spawn_in<F>(
+    set: &mut tokio::task::JoinSet<F::Output>,
+    name: &str,
+    future: F,
+) where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
@@ -164,8 +168,10 @@ impl IdleMeter {
     pub fn on_unpark(&self) {
         if self.parked.fetch_sub(1, Ordering::AcqRel) == self.workers {
             let since = self.all_idle_since_ns.load(Ordering::Acquire);
-            self.all_idle_total_ns
-                .fetch_add(self.now_ns().saturating_sub(since), Ordering::AcqRel);
+            self.all_idle_total_ns.fetch_add(
+                self.now_ns().saturating_sub(since),
+                Ordering::AcqRel,
+            );
         }
     }
 
@@ -179,7 +185,11 @@ impl IdleMeter {
 /// fired, in wall time. On the real clock that is the tick's lateness. On a paused clock a tick
 /// should fire at once, so lag is the wall time its sleep took while the runtime was not idle:
 /// time some other poll kept the thread busy.
-pub fn start_heartbeat(period: Duration, clock: Clock, idle: Arc<IdleMeter>) -> JoinHandle<()> {
+pub fn start_heartbeat(
+    period: Duration,
+    clock: Clock,
+    idle: Arc<IdleMeter>,
+) -> JoinHandle<()> {
     spawn("heartbeat", async move {
         recorder::mark_current_task_as_probe();
         loop {
@@ -194,14 +204,50 @@ pub fn start_heartbeat(period: Duration, clock: Clock, idle: Arc<IdleMeter>) -> 
                     elapsed.saturating_sub(Duration::from_nanos(idle_ns))
                 }
             };
-            recorder::heartbeat(lag.as_micros().min(u32::MAX as u128) as u32);
+            recorder::heartbeat(
+                lag.as_micros().min(u32::MAX as u128) as u32
+            );
         }
     })
 }
 
+/// Await `future` as a wait on something named, so the timeline can say what an idle task waits
+/// for even when tokio does not instrument it: `wait_on("the start signal", rx.wait_for(..))`.
+pub async fn wait_on<F: Future>(label: &str, future: F) -> F::Output {
+    let resource = recorder::new_resource(ResourceInfo {
+        idx: 0,
+        concrete_type: "wait".to_string(),
+        kind: "wait".to_string(),
+        label: Some(label.to_string()),
+        created_at: None,
+        duration_ms: None,
+        capacity: None,
+        probe: false,
+    });
+    let output = WaitOn {
+        inner: Box::pin(future),
+        resource,
+        flag: 0,
+    }
+    .await;
+    if let Some(r) = resource {
+        recorder::resource_close(r);
+    }
+    output
+}
+
+/// Name the resource just created on this thread, e.g. right after `Mutex::new`, so the
+/// timeline says "Mutex account A" instead of where it was made.
+pub fn label_resource(label: &str) {
+    recorder::label_last_resource(label);
+}
+
 /// A bounded mpsc channel whose waits show on the timeline: a sender parked on a full queue, a
 /// receiver waiting for a message. (tokio does not instrument its channels.)
-pub fn channel<T>(label: &str, capacity: usize) -> (Sender<T>, Receiver<T>) {
+pub fn channel<T>(
+    label: &str,
+    capacity: usize,
+) -> (Sender<T>, Receiver<T>) {
     let (tx, rx) = tokio::sync::mpsc::channel(capacity);
     let resource = recorder::new_resource(ResourceInfo {
         idx: 0,

@@ -29,9 +29,10 @@ impl TempPath {
     fn new(name: &str) -> TempPath {
         static N: AtomicUsize = AtomicUsize::new(0);
         let n = N.fetch_add(1, Ordering::Relaxed);
-        TempPath(
-            std::env::temp_dir().join(format!("asyncscope-cli-{}-{n}-{name}", std::process::id())),
-        )
+        TempPath(std::env::temp_dir().join(format!(
+            "asyncscope-cli-{}-{n}-{name}",
+            std::process::id()
+        )))
     }
 
     fn arg(&self) -> &str {
@@ -78,9 +79,16 @@ fn list_shows_scenarios_and_knobs() {
 
 #[test]
 fn run_prints_json() {
-    let o = asyncscope(&["run", "breakfast", "--virtual-time", "--format", "json"]);
+    let o = asyncscope(&[
+        "run",
+        "breakfast",
+        "--virtual-time",
+        "--format",
+        "json",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let doc: Value = serde_json::from_str(&stdout(&o)).expect("JSON on stdout");
+    let doc: Value =
+        serde_json::from_str(&stdout(&o)).expect("JSON on stdout");
     assert_eq!(doc["scenario"], "breakfast");
     assert_eq!(doc["clock"], "virtual");
     assert!((doc["duration"].as_f64().unwrap() - 3.0).abs() < 0.01);
@@ -127,9 +135,10 @@ fn run_writes_chrome_trace_to_a_file() {
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).is_empty(), "the export went to the file");
-    let doc: Value =
-        serde_json::from_str(&std::fs::read_to_string(&file.0).expect("the file was written"))
-            .expect("the file parses");
+    let doc: Value = serde_json::from_str(
+        &std::fs::read_to_string(&file.0).expect("the file was written"),
+    )
+    .expect("the file parses");
     let events = doc["traceEvents"].as_array().unwrap();
     assert!(events.iter().any(|e| e["ph"] == "X"));
     assert!(events.iter().any(|e| e["ph"] == "b" && e["name"] == "A"));
@@ -157,7 +166,9 @@ fn bad_knob_value_is_a_usage_error() {
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
     assert!(
-        err.contains("sideways") && err.contains("together") && err.contains("sequential"),
+        err.contains("sideways")
+            && err.contains("together")
+            && err.contains("sequential"),
         "{err}"
     );
     assert!(
@@ -228,7 +239,8 @@ fn a_damaged_trace_shows_what_was_read_and_exits_1() {
     let text = std::fs::read_to_string(&trace.0).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     let keep = lines.len() * 2 / 3;
-    let damaged = format!("{}\n{{\"t\":\"ev\",\"k\":\n", lines[..keep].join("\n"));
+    let damaged =
+        format!("{}\n{{\"t\":\"ev\",\"k\":\n", lines[..keep].join("\n"));
     std::fs::write(&trace.0, damaged).unwrap();
 
     let o = asyncscope(&["run", "--load", trace.arg()]);
@@ -246,14 +258,94 @@ fn a_damaged_trace_shows_what_was_read_and_exits_1() {
 #[test]
 fn a_real_clock_run_says_so_first() {
     // 1u = 10 ms: breakfast takes a few tens of ms on the real clock.
-    let o = asyncscope(&["run", "breakfast", "--unit-ms", "10", "--format", "json"]);
+    let o = asyncscope(&[
+        "run",
+        "breakfast",
+        "--unit-ms",
+        "10",
+        "--format",
+        "json",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(
-        stderr(&o).contains("running breakfast on the real clock (1u = 10 ms)"),
+        stderr(&o)
+            .contains("running breakfast on the real clock (1u = 10 ms)"),
         "{}",
         stderr(&o)
     );
     let doc: Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(doc["clock"], "real");
     assert_eq!(doc["unit_ms"], 10.0);
+}
+
+fn asyncscope_with_input(args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_asyncscope"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn lessons_are_listed_in_order() {
+    let o = asyncscope_with_input(&["lessons"], "");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.lines().next().unwrap().contains("01"), "{out}");
+    assert!(out.contains("Sync vs async"));
+}
+
+#[test]
+fn a_lesson_reads_in_80_columns_and_shows_its_runs() {
+    let o = asyncscope_with_input(&["lesson", "01", "--width", "80"], "");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    for line in out.lines() {
+        assert!(line.chars().count() <= 80, "too wide: {line}");
+    }
+    assert!(
+        out.contains("── tokio (Rust) ──")
+            && out.contains("── asyncio (Python) ──")
+    );
+    assert!(out.contains("run 1: breakfast (one after another)"));
+    assert!(
+        out.contains("total 5.00u") && out.contains("total 3.00u"),
+        "{out}"
+    );
+    // Without --quiz the answers are shown after the runs.
+    assert!(out.contains("→: 3u"), "{out}");
+}
+
+#[test]
+fn the_quiz_grades_predictions_against_the_real_run() {
+    // Lesson 01: breakfast together takes 3u (right), toast first is choice 2 (we say 1: wrong),
+    // the fetch order is choice 2 (right).
+    let o = asyncscope_with_input(
+        &["lesson", "01", "--quiz", "--width", "80"],
+        "3\n1\n2\n",
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("Before the run: predict."));
+    assert!(out.contains("✓ right: 3u"), "{out}");
+    assert!(out.contains("✗ not quite: toast"), "{out}");
+    assert!(out.contains("2 of 3 right."), "{out}");
+}
+
+#[test]
+fn an_unknown_lesson_lists_the_lessons() {
+    let o = asyncscope_with_input(&["lesson", "77"], "");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("01"), "{}", stderr(&o));
 }

@@ -11,7 +11,11 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-fn record(run: fn(Ctx, Knobs) -> ScenarioFuture, limit_units: f64, flavor: Flavor) -> Timeline {
+fn record(
+    run: fn(Ctx, Knobs) -> ScenarioFuture,
+    limit_units: f64,
+    flavor: Flavor,
+) -> Timeline {
     let scenario = Scenario {
         id: "test",
         title: "test",
@@ -20,7 +24,9 @@ fn record(run: fn(Ctx, Knobs) -> ScenarioFuture, limit_units: f64, flavor: Flavo
         limit_units,
         flavor: match flavor {
             Flavor::CurrentThread => |_| Flavor::CurrentThread,
-            Flavor::MultiThread { .. } => |_| Flavor::MultiThread { workers: 2 },
+            Flavor::MultiThread { .. } => {
+                |_| Flavor::MultiThread { workers: 2 }
+            }
         },
         run,
     };
@@ -53,8 +59,13 @@ fn outcomes_completed_cancelled_panicked() {
                     tokio::task::yield_now().await;
                     panic!("on purpose");
                 });
-                let aborted = probe::spawn("aborted", tokio::time::sleep(ctx.u(10.0)));
-                let polite = probe::spawn("stops-when-asked", async { probe::cancelled() });
+                let aborted = probe::spawn(
+                    "aborted",
+                    tokio::time::sleep(ctx.u(10.0)),
+                );
+                let polite = probe::spawn("stops-when-asked", async {
+                    probe::cancelled()
+                });
                 let mut set = tokio::task::JoinSet::new();
                 probe::spawn_in(
                     &mut set,
@@ -109,9 +120,15 @@ fn wakes_are_attributed_to_self_another_task_or_the_runtime() {
         |ctx, _| {
             Box::pin(async move {
                 let (tx, rx) = tokio::sync::oneshot::channel::<u32>();
-                let waiter = probe::spawn("waiter", async move { rx.await.unwrap() });
-                let sleeper = probe::spawn("sleeper", tokio::time::sleep(ctx.u(1.0)));
-                let selfish = probe::spawn("self-waker", WakeMyselfOnce(false));
+                let waiter =
+                    probe::spawn(
+                        "waiter",
+                        async move { rx.await.unwrap() },
+                    );
+                let sleeper =
+                    probe::spawn("sleeper", tokio::time::sleep(ctx.u(1.0)));
+                let selfish =
+                    probe::spawn("self-waker", WakeMyselfOnce(false));
                 let notifier = probe::spawn("notifier", async move {
                     tokio::time::sleep(ctx.u(0.5)).await;
                     tx.send(7).unwrap();
@@ -200,7 +217,11 @@ fn waiting_for_a_message_that_never_comes_is_stuck_without_a_cycle() {
         |_, _| {
             Box::pin(async move {
                 let (tx, mut rx) = probe::channel::<u32>("jobs", 2);
-                let consumer = probe::spawn("consumer", async move { rx.recv().await });
+                let consumer =
+                    probe::spawn(
+                        "consumer",
+                        async move { rx.recv().await },
+                    );
                 let _keep_sender_alive = tx;
                 let _ = consumer.await;
             })
@@ -224,7 +245,8 @@ fn a_run_that_finishes_is_not_a_deadlock_even_with_timers_pending() {
     let tl = record(
         |ctx, _| {
             Box::pin(async move {
-                let t = probe::spawn("sleeper", tokio::time::sleep(ctx.u(1.0)));
+                let t =
+                    probe::spawn("sleeper", tokio::time::sleep(ctx.u(1.0)));
                 t.await.unwrap();
             })
         },
@@ -240,8 +262,12 @@ fn tasks_alive_when_the_scenario_returns_are_leaks() {
     let tl = record(
         |ctx, _| {
             Box::pin(async move {
-                probe::spawn("fire-and-forget", tokio::time::sleep(ctx.u(10.0)));
-                let awaited = probe::spawn("awaited", tokio::time::sleep(ctx.u(0.5)));
+                probe::spawn(
+                    "fire-and-forget",
+                    tokio::time::sleep(ctx.u(10.0)),
+                );
+                let awaited =
+                    probe::spawn("awaited", tokio::time::sleep(ctx.u(0.5)));
                 awaited.await.unwrap();
                 tokio::time::sleep(ctx.u(1.0)).await;
             })
@@ -287,8 +313,9 @@ fn channel_waits_show_a_producer_parked_on_a_full_queue() {
         .intervals
         .iter()
         .filter(|i| {
-            i.waiting_on
-                .is_some_and(|r| tl.resource(r).unwrap().info.concrete_type == "channel")
+            i.waiting_on.is_some_and(|r| {
+                tl.resource(r).unwrap().info.concrete_type == "channel"
+            })
         })
         .count();
     assert!(
@@ -307,7 +334,9 @@ fn multi_thread_runs_record_every_worker() {
                     .map(|i| {
                         probe::spawn(&format!("spinner-{i}"), async move {
                             for _ in 0..50 {
-                                std::thread::sleep(Duration::from_micros(200));
+                                std::thread::sleep(Duration::from_micros(
+                                    200,
+                                ));
                                 tokio::task::yield_now().await;
                             }
                         })
@@ -331,7 +360,8 @@ fn multi_thread_runs_record_every_worker() {
             t.polls.len()
         );
     }
-    let workers_with_polls = tl.threads.iter().filter(|t| !t.polls.is_empty()).count();
+    let workers_with_polls =
+        tl.threads.iter().filter(|t| !t.polls.is_empty()).count();
     assert!(workers_with_polls >= 2, "polls ran on more than one worker");
     assert_eq!(tl.peak_in_flight(Some("spinner-")).0, 8);
 }

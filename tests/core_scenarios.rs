@@ -37,7 +37,8 @@ fn breakfast_together_takes_the_slowest_and_toast_finishes_first() {
     for name in ["coffee", "toast"] {
         assert_eq!(tl.task(name).unwrap().end, End::Completed);
     }
-    let (coffee, toast) = (tl.task("coffee").unwrap(), tl.task("toast").unwrap());
+    let (coffee, toast) =
+        (tl.task("coffee").unwrap(), tl.task("toast").unwrap());
     assert!(close(
         tl.units(tl.overlap_ns(coffee.info.idx, toast.info.idx)),
         2.0
@@ -64,7 +65,8 @@ fn breakfast_one_after_another_takes_the_sum() {
     assert!(close(tl.units(tl.finish_stamp().rt_ns), 5.0));
     assert!(close(ended_at(&tl, "coffee"), 3.0));
     assert!(close(ended_at(&tl, "toast"), 5.0));
-    let (coffee, toast) = (tl.task("coffee").unwrap(), tl.task("toast").unwrap());
+    let (coffee, toast) =
+        (tl.task("coffee").unwrap(), tl.task("toast").unwrap());
     assert_eq!(tl.overlap_ns(coffee.info.idx, toast.info.idx), 0);
     assert_eq!(tl.peak_in_flight(None).0, 1);
 }
@@ -124,7 +126,8 @@ fn cancel_at_later_lets_a_finish() {
 
 #[test]
 fn inline_cpu_job_blocks_the_heartbeat() {
-    let _one_at_a_time = CPU_HEAVY.lock().unwrap_or_else(|e| e.into_inner());
+    let _one_at_a_time =
+        CPU_HEAVY.lock().unwrap_or_else(|e| e.into_inner());
     let tl = timeline(
         "blocking-heartbeat",
         &[("mode", "inline"), ("job_ms", "100")],
@@ -145,7 +148,8 @@ fn inline_cpu_job_blocks_the_heartbeat() {
 
 #[test]
 fn offloaded_cpu_job_keeps_the_heartbeat_steady() {
-    let _one_at_a_time = CPU_HEAVY.lock().unwrap_or_else(|e| e.into_inner());
+    let _one_at_a_time =
+        CPU_HEAVY.lock().unwrap_or_else(|e| e.into_inner());
     let tl = timeline(
         "blocking-heartbeat",
         &[("mode", "spawn_blocking"), ("job_ms", "100")],
@@ -184,9 +188,12 @@ fn unknown_knobs_and_values_are_refused_with_the_allowed_ones() {
         text.contains("together") && text.contains("sequential"),
         "{text}"
     );
-    let err = run("breakfast", &RunOptions::virtual_time().knob("eggs", "2")).unwrap_err();
+    let err =
+        run("breakfast", &RunOptions::virtual_time().knob("eggs", "2"))
+            .unwrap_err();
     assert!(err.to_string().contains("coffee"), "{err}");
-    let err = run("no-such-scenario", &RunOptions::virtual_time()).unwrap_err();
+    let err =
+        run("no-such-scenario", &RunOptions::virtual_time()).unwrap_err();
     assert!(err.to_string().contains("breakfast"), "{err}");
     let err = run(
         "cancel-at",

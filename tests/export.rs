@@ -5,7 +5,8 @@ use asyncscope::export::{chrome, json, text};
 use asyncscope::scenarios::{RunOptions, run};
 use asyncscope::timeline::Timeline;
 use asyncscope::trace::{
-    Clock, Event, EventKind, Header, Outcome as TaskOutcome, TaskInfo, TaskKind, ThreadInfo, Trace,
+    Clock, Event, EventKind, Header, Outcome as TaskOutcome, TaskInfo,
+    TaskKind, ThreadInfo, Trace,
 };
 use serde_json::Value;
 use std::collections::HashMap;
@@ -39,7 +40,8 @@ fn assert_fits(text: &str, width: usize) {
 fn chrome_export_of_cancel_at_is_a_well_formed_trace() {
     let tl = timeline("cancel-at", &[]);
     let text = chrome::to_string(&tl);
-    let doc: Value = serde_json::from_str(&text).expect("chrome export parses");
+    let doc: Value =
+        serde_json::from_str(&text).expect("chrome export parses");
     assert_eq!(doc["displayTimeUnit"], "ms");
     let events = doc["traceEvents"]
         .as_array()
@@ -78,11 +80,16 @@ fn chrome_export_of_cancel_at_is_a_well_formed_trace() {
     }
 
     // One complete event per poll, with numeric ts/dur/tid.
-    let polls: Vec<&Value> = events.iter().filter(|e| ph(e) == "X").collect();
+    let polls: Vec<&Value> =
+        events.iter().filter(|e| ph(e) == "X").collect();
     let expected: usize = tl.tasks.iter().map(|t| t.polls.len()).sum();
     assert_eq!(polls.len(), expected);
     for p in &polls {
-        assert!(p["ts"].is_number() && p["dur"].is_number() && p["tid"].is_number());
+        assert!(
+            p["ts"].is_number()
+                && p["dur"].is_number()
+                && p["tid"].is_number()
+        );
         assert!(p["dur"].as_f64().unwrap() >= 0.0);
         assert!(p["args"]["task_id"].is_u64());
     }
@@ -96,7 +103,8 @@ fn chrome_export_of_cancel_at_is_a_well_formed_trace() {
     assert!((c_polls[1] - 2_000_000.0).abs() < 1.0, "{c_polls:?}");
 
     // Marks are instant events; the cancel happens at 2.5u.
-    let marks: Vec<&Value> = events.iter().filter(|e| ph(e) == "i").collect();
+    let marks: Vec<&Value> =
+        events.iter().filter(|e| ph(e) == "i").collect();
     assert_eq!(marks.len(), tl.marks.len());
     let cancel = marks
         .iter()
@@ -177,7 +185,11 @@ fn check_contract(doc: &Value) {
     for t in doc["tasks"].as_array().unwrap() {
         let num = |f: &str| t[f].is_number();
         assert!(t["id"].is_u64() && t["polls"].is_u64(), "{t}");
-        assert!(t["name"].is_string() && t["kind"].is_string() && t["outcome"].is_string());
+        assert!(
+            t["name"].is_string()
+                && t["kind"].is_string()
+                && t["outcome"].is_string()
+        );
         for f in [
             "spawned",
             "busy",
@@ -192,7 +204,10 @@ fn check_contract(doc: &Value) {
         assert!(t["parent"].is_u64() || t["parent"].is_null());
         assert!(t["spawned_at"].is_string() || t["spawned_at"].is_null());
         assert!(t["probe"].is_boolean());
-        assert!(["task", "blocking", "block_on", "local"].contains(&t["kind"].as_str().unwrap()));
+        assert!(
+            ["task", "blocking", "block_on", "local"]
+                .contains(&t["kind"].as_str().unwrap())
+        );
         assert!(
             ["completed", "cancelled", "panicked", "ended", "running"]
                 .contains(&t["outcome"].as_str().unwrap())
@@ -264,7 +279,8 @@ fn json_export_of_breakfast_follows_the_contract() {
 
 #[test]
 fn json_export_of_sequential_breakfast_takes_five_units() {
-    let doc = json::to_value(&timeline("breakfast", &[("mode", "sequential")]));
+    let doc =
+        json::to_value(&timeline("breakfast", &[("mode", "sequential")]));
     check_contract(&doc);
     assert!(
         close(doc["duration"].as_f64().unwrap(), 5.0),
@@ -277,13 +293,17 @@ fn json_export_of_sequential_breakfast_takes_five_units() {
     assert_eq!(toast["outcome"], "completed");
     // to_string_pretty is the same document.
     let tl = timeline("breakfast", &[("mode", "sequential")]);
-    let again: Value = serde_json::from_str(&json::to_string_pretty(&tl)).unwrap();
+    let again: Value =
+        serde_json::from_str(&json::to_string_pretty(&tl)).unwrap();
     check_contract(&again);
 }
 
 #[test]
 fn json_export_reports_the_heartbeat_and_cancellations() {
-    let doc = json::to_value(&timeline("blocking-heartbeat", &[("job_ms", "20")]));
+    let doc = json::to_value(&timeline(
+        "blocking-heartbeat",
+        &[("job_ms", "20")],
+    ));
     check_contract(&doc);
     let hb = &doc["heartbeat"];
     assert!(hb["ticks"].as_u64().unwrap() > 0);
@@ -308,7 +328,9 @@ fn runtime_clock_part(text: &str) -> String {
     let mut out = Vec::new();
     let mut skipping = false;
     for line in text.lines() {
-        if line.starts_with("heartbeat") || line.contains("held the runtime thread") {
+        if line.starts_with("heartbeat")
+            || line.contains("held the runtime thread")
+        {
             skipping = true;
             continue;
         }
@@ -331,29 +353,44 @@ fn text_export_of_breakfast_fits_80_columns() {
     assert_fits(&text, 80);
     let lines: Vec<&str> = text.lines().collect();
     assert!(lines[0].starts_with("breakfast — "));
-    assert!(lines[1].contains("virtual clock") && lines[1].contains("1u = 1000 ms"));
+    assert!(
+        lines[1].contains("virtual clock")
+            && lines[1].contains("1u = 1000 ms")
+    );
     assert!(lines[1].contains("total 3.00u"));
     let lane = |name: &str| {
         lines
             .iter()
-            .find(|l| l.trim_start().starts_with(&format!("{name} ")) && l.contains('█'))
+            .find(|l| {
+                l.trim_start().starts_with(&format!("{name} "))
+                    && l.contains('█')
+            })
             .unwrap_or_else(|| panic!("no lane for {name}:\n{text}"))
     };
     assert!(lane("coffee").ends_with("completed 3.00u"));
     assert!(lane("toast").ends_with("completed 2.00u"));
     // The root comes first.
     let main_at = lines.iter().position(|l| *l == *lane("main")).unwrap();
-    let coffee_at = lines.iter().position(|l| *l == *lane("coffee")).unwrap();
+    let coffee_at =
+        lines.iter().position(|l| *l == *lane("coffee")).unwrap();
     assert!(main_at < coffee_at);
     // The axis, its ticks, the legend, and the plain words.
     assert!(
-        lines
-            .iter()
-            .any(|l| l.contains("0u") && l.contains("1u") && l.contains("3u"))
+        lines.iter().any(|l| l.contains("0u")
+            && l.contains("1u")
+            && l.contains("3u"))
     );
     assert!(lines.iter().any(|l| l.trim_start().starts_with('├')));
-    assert!(text.contains("█ running") && text.contains("░ idle") && text.contains("✕ cancelled"));
-    assert!(text.contains("coffee: spawned at 0.00u, completed at 3.00u; 2 polls"));
+    assert!(
+        text.contains("█ running")
+            && text.contains("░ idle")
+            && text.contains("✕ cancelled")
+    );
+    assert!(
+        text.contains(
+            "coffee: spawned at 0.00u, completed at 3.00u; 2 polls"
+        )
+    );
     assert!(text.contains("Sleep 3000 ms"));
     assert!(text.contains("2.00u toast: toast: ready"));
 }
@@ -373,7 +410,10 @@ fn text_export_of_cancel_at_shows_cancellations() {
     assert_fits(&text, 80);
     let lane = |name: &str| {
         text.lines()
-            .find(|l| l.trim_start().starts_with(&format!("{name} ")) && l.contains('█'))
+            .find(|l| {
+                l.trim_start().starts_with(&format!("{name} "))
+                    && l.contains('█')
+            })
             .unwrap_or_else(|| panic!("no lane for {name}:\n{text}"))
             .to_string()
     };
@@ -408,7 +448,10 @@ fn text_export_respects_any_width() {
         for width in [40u16, 41, 57, 80, 123, 200] {
             let text = text::render(tl, width);
             assert_fits(&text, width as usize);
-            assert!(text.contains("running"), "no legend at {width}:\n{text}");
+            assert!(
+                text.contains("running"),
+                "no legend at {width}:\n{text}"
+            );
         }
         // Narrower than the minimum is widened to it.
         assert_fits(&text::render(tl, 0), 40);
@@ -428,11 +471,9 @@ fn text_export_warns_about_a_blocked_runtime() {
     );
     assert!(text.contains("blocking_heartbeat.rs:"));
     // The heartbeat is a probe: no lane.
-    assert!(
-        !text
-            .lines()
-            .any(|l| l.trim_start().starts_with("heartbeat ") && l.contains('░'))
-    );
+    assert!(!text.lines().any(
+        |l| l.trim_start().starts_with("heartbeat ") && l.contains('░')
+    ));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -468,7 +509,9 @@ fn hand_made() -> Trace {
         task(3, "crunch", TaskKind::Blocking),
     ];
     trace.strings = vec!["about to fail".into()];
-    let ev = |kind, wall, thread, a, flag| Event::new(kind, wall, thread, a, flag);
+    let ev = |kind, wall, thread, a, flag| {
+        Event::new(kind, wall, thread, a, flag)
+    };
     use EventKind::*;
     trace.events = vec![
         Event::clock_sync(0, 0),
@@ -530,7 +573,9 @@ fn text_export_shows_panics_leaks_and_long_names() {
         task(&doc, "a-task-with-a-rather-long-name")["outcome"],
         "running"
     );
-    assert!(task(&doc, "a-task-with-a-rather-long-name")["ended"].is_null());
+    assert!(
+        task(&doc, "a-task-with-a-rather-long-name")["ended"].is_null()
+    );
     assert_eq!(
         doc["leaks"],
         serde_json::json!(["a-task-with-a-rather-long-name"])
@@ -542,7 +587,11 @@ fn text_export_shows_panics_leaks_and_long_names() {
 
 #[test]
 fn exports_of_an_empty_trace_do_not_panic() {
-    let tl = Timeline::from_trace(&Trace::empty(Header::new("empty", Clock::Real, 1000.0)));
+    let tl = Timeline::from_trace(&Trace::empty(Header::new(
+        "empty",
+        Clock::Real,
+        1000.0,
+    )));
     let text = text::render(&tl, 80);
     assert_fits(&text, 80);
     assert!(text.starts_with("empty"));

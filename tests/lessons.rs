@@ -12,7 +12,15 @@ fn lessons_dir() -> PathBuf {
 #[test]
 fn every_lesson_loads_in_order() {
     let (lessons, errors) = lesson::load_all(&lessons_dir());
-    assert!(errors.is_empty(), "{}", errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"));
+    assert!(
+        errors.is_empty(),
+        "{}",
+        errors
+            .iter()
+            .map(|e| e.to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
     assert!(!lessons.is_empty());
     let orders: Vec<u32> = lessons.iter().map(|l| l.order).collect();
     let mut sorted = orders.clone();
@@ -21,11 +29,27 @@ fn every_lesson_loads_in_order() {
     assert_eq!(orders, sorted, "lesson orders are distinct and sorted");
     for l in &lessons {
         assert!(!l.runs.is_empty(), "lesson {} runs a scenario", l.id);
-        assert!(!l.questions.is_empty(), "lesson {} asks a prediction question", l.id);
-        assert!(l.body.contains("```rust"), "lesson {} shows the tokio code", l.id);
-        assert!(l.body.contains("```python"), "lesson {} shows the asyncio equivalent", l.id);
+        assert!(
+            !l.questions.is_empty(),
+            "lesson {} asks a prediction question",
+            l.id
+        );
+        assert!(
+            l.body.contains("```rust"),
+            "lesson {} shows the tokio code",
+            l.id
+        );
+        assert!(
+            l.body.contains("```python"),
+            "lesson {} shows the asyncio equivalent",
+            l.id
+        );
         let words = l.body.split_whitespace().count();
-        assert!((250..=1100).contains(&words), "lesson {} has {words} words", l.id);
+        assert!(
+            (250..=1100).contains(&words),
+            "lesson {} has {words} words",
+            l.id
+        );
     }
 }
 
@@ -34,23 +58,41 @@ fn every_question_is_answered_by_its_run() {
     let (lessons, _) = lesson::load_all(&lessons_dir());
     for l in &lessons {
         let timelines: Vec<_> = (0..l.runs.len())
-            .map(|i| lesson::run(l, i, &RunOptions::virtual_time()).expect("lesson run"))
+            .map(|i| {
+                lesson::run(l, i, &RunOptions::virtual_time())
+                    .expect("lesson run")
+            })
             .collect();
         for q in &l.questions {
             let actual = q
                 .query()
                 .evaluate(&timelines[q.run])
-                .unwrap_or_else(|| panic!("lesson {}: no answer to \"{}\"", l.id, q.ask));
+                .unwrap_or_else(|| {
+                    panic!("lesson {}: no answer to \"{}\"", l.id, q.ask)
+                });
             if !q.choices.is_empty() {
                 let right = q.correct_choice(&actual);
-                assert!(right.is_some(), "lesson {}: \"{}\" computed {actual}, not among {:?}", l.id, q.ask, q.choices);
+                assert!(
+                    right.is_some(),
+                    "lesson {}: \"{}\" computed {actual}, not among {:?}",
+                    l.id,
+                    q.ask,
+                    q.choices
+                );
                 let pick = (right.unwrap() + 1).to_string();
                 assert!(q.grade(&pick, &actual).correct);
-                let wrong = ((right.unwrap() + 1) % q.choices.len() + 1).to_string();
-                assert!(!q.grade(&wrong, &actual).correct, "a wrong choice is wrong");
+                let wrong = ((right.unwrap() + 1) % q.choices.len() + 1)
+                    .to_string();
+                assert!(
+                    !q.grade(&wrong, &actual).correct,
+                    "a wrong choice is wrong"
+                );
             } else if let Answer::Number(n) = actual {
                 assert!(q.grade(&n.to_string(), &actual).correct);
-                assert!(!q.grade(&(n * 3.0 + 10.0).to_string(), &actual).correct);
+                assert!(
+                    !q.grade(&(n * 3.0 + 10.0).to_string(), &actual)
+                        .correct
+                );
             }
         }
     }
@@ -61,12 +103,17 @@ fn lesson_one_answers_follow_the_knobs() {
     let (lessons, _) = lesson::load_all(&lessons_dir());
     let one = lessons.iter().find(|l| l.id == "01").unwrap();
     let q = &one.questions[0];
-    let together = lesson::run(one, q.run, &RunOptions::virtual_time()).unwrap();
+    let together =
+        lesson::run(one, q.run, &RunOptions::virtual_time()).unwrap();
     assert_eq!(q.query().evaluate(&together), Some(Answer::Number(3.0)));
     // A learner who makes the coffee slower gets a different right answer.
     let mut spec = one.runs[q.run].clone();
     spec.knobs.insert("coffee".into(), toml::Value::Float(4.5));
-    let trace = scenarios::run(&spec.scenario, &spec.options(&RunOptions::virtual_time())).unwrap();
+    let trace = scenarios::run(
+        &spec.scenario,
+        &spec.options(&RunOptions::virtual_time()),
+    )
+    .unwrap();
     let slower = asyncscope::timeline::Timeline::from_trace(&trace);
     assert_eq!(q.query().evaluate(&slower), Some(Answer::Number(4.5)));
 }
@@ -74,17 +121,30 @@ fn lesson_one_answers_follow_the_knobs() {
 #[test]
 fn every_scenario_has_lesson_code_that_is_in_its_source() {
     for s in scenarios::registry() {
-        let code = scenarios::lesson_code(s.id)
-            .unwrap_or_else(|| panic!("scenario {} has no `// lesson:start {}` region", s.id, s.id));
+        let code = scenarios::lesson_code(s.id).unwrap_or_else(|| {
+            panic!(
+                "scenario {} has no `// lesson:start {}` region",
+                s.id, s.id
+            )
+        });
         let file = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("src/scenarios")
             .join(format!("{}.rs", s.id.replace('-', "_")));
         let source = std::fs::read_to_string(&file).unwrap();
         for line in code.lines().filter(|l| !l.trim().is_empty()) {
-            assert!(source.contains(line.trim_start()), "{}: `{line}` is not in {}", s.id, file.display());
+            assert!(
+                source.contains(line.trim_start()),
+                "{}: `{line}` is not in {}",
+                s.id,
+                file.display()
+            );
         }
         for line in code.lines() {
-            assert!(line.chars().count() <= 76, "{}: code line longer than 76 columns: {line}", s.id);
+            assert!(
+                line.chars().count() <= 76,
+                "{}: code line longer than 76 columns: {line}",
+                s.id
+            );
         }
     }
 }
@@ -109,16 +169,71 @@ fn a_good_lesson_parses_and_includes_the_scenario_code() {
 #[test]
 fn broken_lessons_name_the_file_line_and_a_hint() {
     let cases: Vec<(String, usize, &str)> = vec![
-        ("# no front matter\n".into(), 1, "must start with a `+++` line"),
-        ("+++\nid = \"1\"\ntitle = \"x\"\norder = 1\n".into(), 4, "never closed"),
-        (GOOD.replace("order = 90", "order = \"ninety\""), 4, "front matter"),
-        (GOOD.replace("title = \"Good\"", "title = \"Good\"\ncolour = \"red\""), 4, "colour"),
-        (GOOD.replace("scenario = \"breakfast\"", "scenario = \"brekfast\""), 7, "unknown scenario `brekfast`"),
-        (GOOD.replace("scenario = \"breakfast\"", "scenario = \"breakfast\"\nknobs = { eggs = 2 }"), 8, "no knob `eggs`"),
-        (GOOD.replace("scenario = \"breakfast\"", "scenario = \"breakfast\"\nknobs = { mode = \"sideways\" }"), 8, "sideways"),
-        (GOOD.replace("answer = \"duration\"", "answer = \"duraton\""), 11, "unknown answer `duraton`"),
-        (GOOD.replace("answer = \"duration\"", "answer = \"duration\"\nrun = 3"), 10, "run 3"),
-        (GOOD.replace("{{code breakfast}}", "{{code nothing-here}}"), 14, "no lesson code"),
+        (
+            "# no front matter\n".into(),
+            1,
+            "must start with a `+++` line",
+        ),
+        (
+            "+++\nid = \"1\"\ntitle = \"x\"\norder = 1\n".into(),
+            4,
+            "never closed",
+        ),
+        (
+            GOOD.replace("order = 90", "order = \"ninety\""),
+            4,
+            "front matter",
+        ),
+        (
+            GOOD.replace(
+                "title = \"Good\"",
+                "title = \"Good\"\ncolour = \"red\"",
+            ),
+            4,
+            "colour",
+        ),
+        (
+            GOOD.replace(
+                "scenario = \"breakfast\"",
+                "scenario = \"brekfast\"",
+            ),
+            7,
+            "unknown scenario `brekfast`",
+        ),
+        (
+            GOOD.replace(
+                "scenario = \"breakfast\"",
+                "scenario = \"breakfast\"\nknobs = { eggs = 2 }",
+            ),
+            8,
+            "no knob `eggs`",
+        ),
+        (
+            GOOD.replace(
+                "scenario = \"breakfast\"",
+                "scenario = \"breakfast\"\nknobs = { mode = \"sideways\" }",
+            ),
+            8,
+            "sideways",
+        ),
+        (
+            GOOD.replace("answer = \"duration\"", "answer = \"duraton\""),
+            11,
+            "unknown answer `duraton`",
+        ),
+        (
+            GOOD.replace(
+                "answer = \"duration\"",
+                "answer = \"duration\"\nrun = 3",
+            ),
+            10,
+            "run 3",
+        ),
+        (
+            GOOD.replace("{{code breakfast}}", "{{code nothing-here}}"),
+            14,
+            "no lesson code",
+        ),
     ];
     for (text, line, phrase) in cases {
         let e = error_of(&text);
@@ -127,19 +242,34 @@ fn broken_lessons_name_the_file_line_and_a_hint() {
         assert!(shown.starts_with("lessons/99-test.md:"), "{shown}");
         assert!(shown.contains(phrase), "expected `{phrase}` in: {shown}");
     }
-    let e = lesson::parse(Path::new("x.md"), b"+++\nid = \"1\"\n\xff\xfe\n+++\n").unwrap_err();
+    let e = lesson::parse(
+        Path::new("x.md"),
+        b"+++\nid = \"1\"\n\xff\xfe\n+++\n",
+    )
+    .unwrap_err();
     assert_eq!(e.line, 3);
     assert!(e.to_string().contains("UTF-8"));
-    let e = error_of(&GOOD.replace("scenario = \"breakfast\"", "scenario = \"brekfast\""));
-    assert!(e.hint.unwrap().contains("breakfast"), "the hint lists the known scenarios");
+    let e = error_of(
+        &GOOD
+            .replace("scenario = \"breakfast\"", "scenario = \"brekfast\""),
+    );
+    assert!(
+        e.hint.unwrap().contains("breakfast"),
+        "the hint lists the known scenarios"
+    );
 }
 
 #[test]
 fn one_broken_lesson_does_not_stop_the_others() {
-    let dir = std::env::temp_dir().join(format!("asyncscope-lessons-{}", std::process::id()));
+    let dir = std::env::temp_dir()
+        .join(format!("asyncscope-lessons-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("01-good.md"), GOOD).unwrap();
-    std::fs::write(dir.join("02-bad.md"), GOOD.replace("breakfast\"\n", "nope\"\n")).unwrap();
+    std::fs::write(
+        dir.join("02-bad.md"),
+        GOOD.replace("breakfast\"\n", "nope\"\n"),
+    )
+    .unwrap();
     std::fs::write(dir.join("notes.md"), "not a lesson").unwrap();
     let (lessons, errors) = lesson::load_all(&dir);
     std::fs::remove_dir_all(&dir).unwrap();
@@ -153,24 +283,40 @@ fn grading_numbers_and_choices() {
     let l = parse(GOOD).unwrap();
     let q = &l.questions[0];
     assert!(q.grade("3", &Answer::Number(3.0)).correct);
-    assert!(q.grade("3.1", &Answer::Number(3.0)).correct, "default tolerance");
+    assert!(
+        q.grade("3.1", &Answer::Number(3.0)).correct,
+        "default tolerance"
+    );
     assert!(!q.grade("5", &Answer::Number(3.0)).correct);
     assert!(!q.grade("soon", &Answer::Number(3.0)).correct);
     let mut choice = q.clone();
     choice.choices = vec!["1".into(), "50".into(), "100".into()];
-    assert!(choice.grade("1", &Answer::Number(1.0)).correct, "choice number 1 is \"1\"");
+    assert!(
+        choice.grade("1", &Answer::Number(1.0)).correct,
+        "choice number 1 is \"1\""
+    );
     assert!(choice.grade("3", &Answer::Number(100.0)).correct);
     assert!(!choice.grade("2", &Answer::Number(100.0)).correct);
     choice.choices = vec!["coffee".into(), "toast".into()];
     assert!(choice.grade("Toast", &Answer::Text("toast".into())).correct);
     assert!(choice.grade("2", &Answer::Text("toast".into())).correct);
-    assert_eq!(choice.grade("1", &Answer::Text("toast".into())).expected, "toast");
+    assert_eq!(
+        choice.grade("1", &Answer::Text("toast".into())).expected,
+        "toast"
+    );
 }
 
 #[test]
 fn answer_queries_parse_or_explain() {
-    assert_eq!(Query::parse("value:final"), Ok(Query::Value("final".into())));
+    assert_eq!(
+        Query::parse("value:final"),
+        Ok(Query::Value("final".into()))
+    );
     assert_eq!(Query::parse("peak"), Ok(Query::Peak(None)));
-    assert!(Query::parse("outcome").unwrap_err().contains("needs a name"));
+    assert!(
+        Query::parse("outcome")
+            .unwrap_err()
+            .contains("needs a name")
+    );
     assert!(Query::parse("speed").is_err());
 }

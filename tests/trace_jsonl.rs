@@ -2,8 +2,9 @@
 
 use asyncscope::trace::jsonl::{self, TraceFileError, TraceFileErrorKind};
 use asyncscope::trace::{
-    Clock, Event, EventKind, Header, Location, Outcome as Ended, ResourceInfo, ResourceOp,
-    TaskInfo, TaskKind, ThreadInfo, Trace, WaitFlag,
+    Clock, Event, EventKind, Header, Location, Outcome as Ended,
+    ResourceInfo, ResourceOp, TaskInfo, TaskKind, ThreadInfo, Trace,
+    WaitFlag,
 };
 use std::path::PathBuf;
 
@@ -99,13 +100,20 @@ const HEADER: &str = r#"{"format":"asyncscope-trace","version":1,"scenario":"s",
 
 fn strict_err(input: &[u8]) -> TraceFileError {
     match jsonl::read(input) {
-        Ok(_) => panic!("expected an error for {:?}", String::from_utf8_lossy(input)),
+        Ok(_) => panic!(
+            "expected an error for {:?}",
+            String::from_utf8_lossy(input)
+        ),
         Err(e) => e,
     }
 }
 
 /// Asserts the error is on `line` and its message contains `phrase`.
-fn assert_err(input: &[u8], line: Option<usize>, phrase: &str) -> TraceFileError {
+fn assert_err(
+    input: &[u8],
+    line: Option<usize>,
+    phrase: &str,
+) -> TraceFileError {
     let e = strict_err(input);
     let msg = e.to_string();
     assert_eq!(e.line, line, "wrong line in {msg:?}");
@@ -125,7 +133,8 @@ fn file(rest: &[&str]) -> Vec<u8> {
 }
 
 fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("asyncscope-jsonl-{name}-{}", std::process::id()));
+    let dir = std::env::temp_dir()
+        .join(format!("asyncscope-jsonl-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("create temp dir");
     dir
@@ -142,12 +151,19 @@ fn round_trip_gives_an_equal_trace() {
 
     let text = String::from_utf8(bytes).expect("utf-8");
     let lines: Vec<&str> = text.lines().collect();
-    assert!(lines[0].starts_with(r#"{"format":"asyncscope-trace","version":1,"#));
+    assert!(
+        lines[0]
+            .starts_with(r#"{"format":"asyncscope-trace","version":1,"#)
+    );
     // 1 header + 2 threads + 3 tasks + 1 resource + 1 string + 22 events + 1 values.
     assert_eq!(lines.len(), 31);
     // `th` and `f` are left out when 0.
     assert!(lines.contains(&r#"{"t":"ev","k":"task_spawn","w":0,"a":0}"#));
-    assert!(lines.contains(&r#"{"t":"ev","k":"wake","w":58,"a":0,"th":1,"f":1}"#));
+    assert!(
+        lines.contains(
+            &r#"{"t":"ev","k":"wake","w":58,"a":0,"th":1,"f":1}"#
+        )
+    );
     assert!(
         lines
             .last()
@@ -172,7 +188,8 @@ fn save_and_load_through_a_file() {
     // Saving again replaces the file.
     jsonl::save(&t, &path).expect("save again");
     assert_eq!(jsonl::load(&path).expect("load"), t);
-    let (lenient, damage) = jsonl::load_lenient(&path).expect("load lenient");
+    let (lenient, damage) =
+        jsonl::load_lenient(&path).expect("load lenient");
     assert_eq!(lenient, t);
     assert!(damage.is_none());
     // No temporary file is left behind.
@@ -189,7 +206,8 @@ fn save_and_load_through_a_file() {
     assert!(e.to_string().contains("missing.jsonl"), "{e}");
     assert!(std::error::Error::source(&e).is_some());
 
-    let e = jsonl::save(&t, &dir.join("no-such-dir").join("x.jsonl")).expect_err("no dir");
+    let e = jsonl::save(&t, &dir.join("no-such-dir").join("x.jsonl"))
+        .expect_err("no dir");
     assert!(e.to_string().contains("x.jsonl"), "{e}");
     std::fs::remove_dir_all(&dir).expect("cleanup");
 }
@@ -211,7 +229,8 @@ fn truncated_mid_line_reads_up_to_the_damage() {
     let cut = starts[19] + 12;
     let damaged = &bytes[..cut];
 
-    let (partial, damage) = jsonl::read_lenient(damaged).expect("header is intact");
+    let (partial, damage) =
+        jsonl::read_lenient(damaged).expect("header is intact");
     let damage = damage.expect("the cut is reported");
     assert_eq!(damage.line, Some(20));
     assert!(matches!(damage.kind, TraceFileErrorKind::InvalidJson(_)));
@@ -230,7 +249,8 @@ fn truncated_mid_line_reads_up_to_the_damage() {
     let dir = temp_dir("truncated");
     let path = dir.join("cut.jsonl");
     std::fs::write(&path, damaged).expect("write");
-    let (partial, damage) = jsonl::load_lenient(&path).expect("header is intact");
+    let (partial, damage) =
+        jsonl::load_lenient(&path).expect("header is intact");
     assert_eq!(partial.events.len(), 11);
     let msg = damage.expect("damage").to_string();
     assert!(msg.contains("cut.jsonl: line 20: "), "{msg}");
@@ -296,7 +316,9 @@ fn newer_version_is_refused_by_number() {
 fn unknown_event_kind_and_record_type() {
     let input = file(&[r#"{"t":"ev","k":"teleport","w":1,"a":0}"#]);
     let e = assert_err(&input, Some(2), "unknown event kind \"teleport\"");
-    assert!(matches!(e.kind, TraceFileErrorKind::UnknownEventKind(ref k) if k == "teleport"));
+    assert!(
+        matches!(e.kind, TraceFileErrorKind::UnknownEventKind(ref k) if k == "teleport")
+    );
     let input = file(&[r#"{"t":"wormhole"}"#]);
     assert_err(&input, Some(2), "unknown record type \"wormhole\"");
     let input = file(&[r#"{"k":"run_end","w":1,"a":0}"#]);
@@ -307,7 +329,8 @@ fn unknown_event_kind_and_record_type() {
     assert_err(&input, Some(2), "bad event line: missing field `w`");
     let input = file(&[r#"{"t":"ev","k":"run_end","w":-5,"a":0}"#]);
     assert_err(&input, Some(2), "bad event line");
-    let input = file(&[r#"{"t":"ev","k":"run_end","w":1,"a":0,"th":70000}"#]);
+    let input =
+        file(&[r#"{"t":"ev","k":"run_end","w":1,"a":0,"th":70000}"#]);
     assert_err(&input, Some(2), "bad event line");
     let input = file(&[r#"{"t":"ev","k":"run_end","w":1,"a":0"#]);
     assert_err(&input, Some(2), "invalid JSON");
@@ -317,7 +340,11 @@ fn unknown_event_kind_and_record_type() {
 fn references_to_undefined_things_are_refused() {
     let thread = r#"{"t":"thread","idx":0,"name":"main"}"#;
     let task0 = r#"{"t":"task","idx":0,"tokio_id":1,"name":"main","kind":"block_on"}"#;
-    let input = file(&[thread, task0, r#"{"t":"ev","k":"poll_start","w":1,"a":42}"#]);
+    let input = file(&[
+        thread,
+        task0,
+        r#"{"t":"ev","k":"poll_start","w":1,"a":42}"#,
+    ]);
     let e = assert_err(&input, Some(4), "refers to task 42");
     assert!(matches!(
         e.kind,
@@ -328,7 +355,8 @@ fn references_to_undefined_things_are_refused() {
             ..
         }
     ));
-    let (partial, damage) = jsonl::read_lenient(&input[..]).expect("header ok");
+    let (partial, damage) =
+        jsonl::read_lenient(&input[..]).expect("header ok");
     assert_eq!(partial.tasks.len(), 1);
     assert_eq!(damage.and_then(|d| d.line), Some(4));
 
@@ -336,7 +364,8 @@ fn references_to_undefined_things_are_refused() {
     assert_err(&input, Some(2), "refers to string 0");
     let input = file(&[r#"{"t":"ev","k":"resource_close","w":1,"a":3}"#]);
     assert_err(&input, Some(2), "refers to resource 3");
-    let input = file(&[thread, r#"{"t":"ev","k":"heartbeat","w":1,"a":3,"th":1}"#]);
+    let input =
+        file(&[thread, r#"{"t":"ev","k":"heartbeat","w":1,"a":3,"th":1}"#]);
     assert_err(&input, Some(3), "refers to thread 1");
     // With no thread defined, thread 0 is implied; a ClockSync's `th` is not a thread.
     let input = file(&[
@@ -345,14 +374,18 @@ fn references_to_undefined_things_are_refused() {
     ]);
     assert_eq!(jsonl::read(&input[..]).expect("ok").events.len(), 2);
     // Meaningless flags.
-    let input = file(&[task0, r#"{"t":"ev","k":"outcome","w":1,"a":0,"f":9}"#]);
+    let input =
+        file(&[task0, r#"{"t":"ev","k":"outcome","w":1,"a":0,"f":9}"#]);
     assert_err(&input, Some(3), "unknown flag 9");
 }
 
 #[test]
 fn definitions_must_be_numbered_in_order() {
-    let task =
-        |i: u32| format!(r#"{{"t":"task","idx":{i},"tokio_id":1,"name":"t","kind":"task"}}"#);
+    let task = |i: u32| {
+        format!(
+            r#"{{"t":"task","idx":{i},"tokio_id":1,"name":"t","kind":"task"}}"#
+        )
+    };
     let input = file(&[&task(0), &task(0)]);
     assert_err(&input, Some(3), "task 0 is defined twice");
     let input = file(&[&task(0), &task(2)]);
@@ -388,7 +421,9 @@ fn definitions_may_come_anywhere_before_their_use() {
 #[test]
 fn invalid_utf8_line_is_named() {
     let mut input = file(&[r#"{"t":"thread","idx":0,"name":"main"}"#]);
-    input.extend_from_slice(b"{\"t\":\"string\",\"i\":0,\"s\":\"\xC3\x28\"}\n");
+    input.extend_from_slice(
+        b"{\"t\":\"string\",\"i\":0,\"s\":\"\xC3\x28\"}\n",
+    );
     let e = assert_err(&input, Some(3), "not UTF-8");
     assert!(matches!(e.kind, TraceFileErrorKind::NotUtf8));
     let (partial, _) = jsonl::read_lenient(&input[..]).expect("header ok");
@@ -420,7 +455,8 @@ fn big_values_are_split_and_oversized_ones_refused() {
 
     t.values
         .insert("c".into(), serde_json::json!("v".repeat(2 << 20)));
-    let e = jsonl::write(&t, Vec::new()).expect_err("a line the reader would refuse");
+    let e = jsonl::write(&t, Vec::new())
+        .expect_err("a line the reader would refuse");
     assert_eq!(e.kind(), std::io::ErrorKind::InvalidInput);
     assert!(e.to_string().contains("value \"c\""), "{e}");
 }

@@ -148,5 +148,6 @@ fn poll_thread_at(t: &TaskLine, wall_ns: u64) -> Option<u16> {
 
 /// [`to_value`] as compact JSON.
 pub fn to_string(timeline: &Timeline) -> String {
-    serde_json::to_string(&to_value(timeline)).expect("a JSON value always serializes")
+    serde_json::to_string(&to_value(timeline))
+        .expect("a JSON value always serializes")
 }

@@ -46,7 +46,8 @@ use serde_json::{Map, Value, json};
 /// The summary of `timeline` (see the module documentation for its shape).
 pub fn to_value(timeline: &Timeline) -> Value {
     let tl = timeline;
-    let name_of = |idx: u32| tl.tasks.get(idx as usize).map(TaskLine::label);
+    let name_of =
+        |idx: u32| tl.tasks.get(idx as usize).map(TaskLine::label);
     let knobs: Map<String, Value> = tl
         .header
         .knobs
@@ -76,11 +77,13 @@ pub fn to_value(timeline: &Timeline) -> Value {
             "max_ms": ms(tl.max_heartbeat_lag_us()),
         })
     };
-    let leaks: Vec<String> = tl.leaks().into_iter().filter_map(name_of).collect();
+    let leaks: Vec<String> =
+        tl.leaks().into_iter().filter_map(name_of).collect();
     let deadlock = match tl.deadlock() {
         None => Value::Null,
         Some(d) => {
-            let names: Vec<String> = d.stuck.iter().filter_map(|(t, _)| name_of(*t)).collect();
+            let names: Vec<String> =
+                d.stuck.iter().filter_map(|(t, _)| name_of(*t)).collect();
             json!({"message": tl.describe_deadlock(&d), "tasks": names})
         }
     };
@@ -128,5 +131,6 @@ fn task(tl: &Timeline, t: &TaskLine) -> Value {
 
 /// [`to_value`], pretty-printed.
 pub fn to_string_pretty(timeline: &Timeline) -> String {
-    serde_json::to_string_pretty(&to_value(timeline)).expect("a JSON value always serializes")
+    serde_json::to_string_pretty(&to_value(timeline))
+        .expect("a JSON value always serializes")
 }

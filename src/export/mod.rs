@@ -28,7 +28,8 @@ pub enum Format {
 }
 
 impl Format {
-    pub const ALL: [Format; 3] = [Format::Text, Format::Json, Format::Chrome];
+    pub const ALL: [Format; 3] =
+        [Format::Text, Format::Json, Format::Chrome];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -52,7 +53,11 @@ impl FromStr for Format {
         Format::ALL
             .into_iter()
             .find(|f| f.as_str().eq_ignore_ascii_case(s.trim()))
-            .ok_or_else(|| format!("`{s}` is not a format; use one of: text, json, chrome"))
+            .ok_or_else(|| {
+                format!(
+                    "`{s}` is not a format; use one of: text, json, chrome"
+                )
+            })
     }
 }
 

@@ -78,7 +78,10 @@ impl Out {
     fn packed(&mut self, parts: &[String], sep: &str, indent: usize) {
         let mut line = String::new();
         for part in parts {
-            if !line.is_empty() && char_len(&line) + char_len(sep) + char_len(part) > self.width {
+            if !line.is_empty()
+                && char_len(&line) + char_len(sep) + char_len(part)
+                    > self.width
+            {
                 self.fit(&line, indent);
                 line = " ".repeat(indent);
             } else if !line.is_empty() {
@@ -117,7 +120,8 @@ pub fn wrap(text: &str, width: usize, indent: usize) -> Vec<String> {
     let indent = indent.min(width / 2);
     let mut lines = Vec::new();
     // Leading spaces are kept.
-    let lead = (text.len() - text.trim_start_matches(' ').len()).min(width / 2);
+    let lead =
+        (text.len() - text.trim_start_matches(' ').len()).min(width / 2);
     let mut line = " ".repeat(lead);
     // Characters on the current line, and where its text starts (after the indent).
     let (mut len, mut start) = (lead, lead);
@@ -173,7 +177,8 @@ fn header(tl: &Timeline, out: &mut Out) {
         out.wrapped(&format!("{} — {}", h.scenario, h.title), 2);
     }
     let mut parts: Vec<String> = Vec::new();
-    let knobs: Vec<String> = h.knobs.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let knobs: Vec<String> =
+        h.knobs.iter().map(|(k, v)| format!("{k}={v}")).collect();
     if !knobs.is_empty() {
         parts.push(knobs.join(" "));
     }
@@ -196,7 +201,9 @@ fn header(tl: &Timeline, out: &mut Out) {
 /// Tasks that get a lane: not probes; the root first, then in spawn order.
 fn lanes(tl: &Timeline) -> Vec<&TaskLine> {
     let mut lanes: Vec<&TaskLine> = tl.scenario_tasks().collect();
-    lanes.sort_by_key(|t| (t.info.kind != TaskKind::BlockOn, t.spawned, t.info.idx));
+    lanes.sort_by_key(|t| {
+        (t.info.kind != TaskKind::BlockOn, t.spawned, t.info.idx)
+    });
     lanes
 }
 
@@ -220,7 +227,11 @@ impl Axis {
     }
 
     /// The columns an interval touches: those it overlaps, or the one holding it if it is empty.
-    fn cols_of(&self, start: u64, end: u64) -> std::ops::RangeInclusive<usize> {
+    fn cols_of(
+        &self,
+        start: u64,
+        end: u64,
+    ) -> std::ops::RangeInclusive<usize> {
         let first = self.col(start);
         if end <= start {
             return first..=first;
@@ -306,7 +317,8 @@ fn outcome_text(tl: &Timeline, t: &TaskLine) -> String {
 fn chart(tl: &Timeline, out: &mut Out) {
     let lanes = lanes(tl);
     let w = out.width;
-    let outcomes: Vec<String> = lanes.iter().map(|t| outcome_text(tl, t)).collect();
+    let outcomes: Vec<String> =
+        lanes.iter().map(|t| outcome_text(tl, t)).collect();
     let outcome_w = outcomes.iter().map(|s| char_len(s)).max().unwrap_or(0);
     let longest_name = lanes
         .iter()
@@ -382,7 +394,8 @@ fn fit_name(name: &str, w: usize) -> String {
     if char_len(name) <= w {
         name.to_string()
     } else {
-        let mut s: String = name.chars().take(w.saturating_sub(1)).collect();
+        let mut s: String =
+            name.chars().take(w.saturating_sub(1)).collect();
         s.push('…');
         s
     }
@@ -437,7 +450,9 @@ fn lane(t: &TaskLine, axis: &Axis, trace_end_ns: u64) -> String {
                 RUNNING
             } else if blocking[c] {
                 BLOCKING
-            } else if scheduled[c] > idle[c] || (idle[c] == 0.0 && touched_scheduled[c]) {
+            } else if scheduled[c] > idle[c]
+                || (idle[c] == 0.0 && touched_scheduled[c])
+            {
                 SCHEDULED
             } else {
                 IDLE
@@ -455,7 +470,8 @@ fn is_run_limit(tl: &Timeline, r: ResourceIdx) -> bool {
 /// Resources that read the same are one group ("2 × Sleep 200 ms").
 fn idle_words(tl: &Timeline, t: &TaskLine) -> Option<String> {
     // (what it waited on, for how long, how many distinct resources read that way)
-    let mut groups: Vec<(Option<String>, u64, BTreeSet<ResourceIdx>)> = Vec::new();
+    let mut groups: Vec<(Option<String>, u64, BTreeSet<ResourceIdx>)> =
+        Vec::new();
     for iv in t.intervals.iter().filter(|i| i.state == TaskState::Idle) {
         let d = iv.end.rt_ns.saturating_sub(iv.start.rt_ns);
         if d == 0 {
@@ -463,8 +479,10 @@ fn idle_words(tl: &Timeline, t: &TaskLine) -> Option<String> {
         }
         let on = iv.waiting_on.filter(|r| !is_run_limit(tl, *r));
         let what = on.map(|r| {
-            tl.resource(r)
-                .map_or_else(|| format!("resource #{r}"), |r| r.info.describe())
+            tl.resource(r).map_or_else(
+                || format!("resource #{r}"),
+                |r| r.info.describe(),
+            )
         });
         let i = match groups.iter().position(|(w, _, _)| *w == what) {
             Some(i) => i,
@@ -500,8 +518,14 @@ fn idle_words(tl: &Timeline, t: &TaskLine) -> Option<String> {
             let parts: Vec<String> = groups
                 .iter()
                 .map(|(what, d, rs)| match what {
-                    Some(what) => format!("{} on {}", fmt_u(tl, *d), name(what, rs.len())),
-                    None => format!("{} on something unnamed", fmt_u(tl, *d)),
+                    Some(what) => format!(
+                        "{} on {}",
+                        fmt_u(tl, *d),
+                        name(what, rs.len())
+                    ),
+                    None => {
+                        format!("{} on something unnamed", fmt_u(tl, *d))
+                    }
                 })
                 .collect();
             format!("idle {} ({})", fmt_u(tl, total), parts.join(", "))
@@ -511,10 +535,12 @@ fn idle_words(tl: &Timeline, t: &TaskLine) -> Option<String> {
 
 /// The plain-words line of one task.
 fn task_words(tl: &Timeline, t: &TaskLine) -> String {
-    let mut s = format!("{}: spawned at {}", t.label(), fmt_u(tl, t.spawned.rt_ns));
+    let mut s =
+        format!("{}: spawned at {}", t.label(), fmt_u(tl, t.spawned.rt_ns));
     match t.ended {
         Some(e) => {
-            let _ = write!(s, ", {} at {}", t.end.as_str(), fmt_u(tl, e.rt_ns));
+            let _ =
+                write!(s, ", {} at {}", t.end.as_str(), fmt_u(tl, e.rt_ns));
         }
         None => s.push_str(", still running when the trace ends"),
     }
@@ -533,7 +559,11 @@ fn task_words(tl: &Timeline, t: &TaskLine) -> String {
     }
     let sched = t.scheduled_ns();
     if tl.units(sched) >= 0.005 {
-        let _ = write!(s, "; scheduled {} waiting for a thread", fmt_u(tl, sched));
+        let _ = write!(
+            s,
+            "; scheduled {} waiting for a thread",
+            fmt_u(tl, sched)
+        );
     }
     let wakers: BTreeSet<String> = t
         .wakes
@@ -565,7 +595,10 @@ fn words(tl: &Timeline, out: &mut Out) {
                 .task
                 .and_then(|i| tl.tasks.get(i as usize))
                 .map_or_else(|| "runtime".to_string(), TaskLine::label);
-            out.wrapped(&format!("  {} {who}: {}", fmt_u(tl, m.at.rt_ns), m.text), 6);
+            out.wrapped(
+                &format!("  {} {who}: {}", fmt_u(tl, m.at.rt_ns), m.text),
+                6,
+            );
         }
     }
 
@@ -613,7 +646,8 @@ fn warnings(tl: &Timeline) -> Vec<String> {
             t.label(),
             fmt_ms(longest.wall_ns())
         );
-        let more = t.polls.iter().filter(|p| p.wall_ns() > limit_ns).count();
+        let more =
+            t.polls.iter().filter(|p| p.wall_ns() > limit_ns).count();
         if more > 1 {
             let _ = write!(s, " ({more} polls over {LONG_POLL_MS} ms)");
         }

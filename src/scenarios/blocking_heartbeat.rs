@@ -56,10 +56,12 @@ async fn run(ctx: Ctx, knobs: Knobs) {
     sleep(ctx.u(0.2)).await; // let the heartbeat find its beat
 
     let worker = if knobs.choice("mode") == "inline" {
-        // Never do this: the loop below never reaches an .await, so nothing else runs.
+        // Never do this: the loop below never reaches an .await,
+        // so nothing else runs.
         probe::spawn("cpu-job", async move { cpu_job(job) })
     } else {
-        // The job runs on a blocking-pool thread; this task just awaits its result.
+        // The job runs on a blocking-pool thread;
+        // this task just awaits its result.
         probe::spawn("cpu-job", async move {
             probe::spawn_blocking("hashing", move || cpu_job(job))
                 .await

@@ -9,6 +9,7 @@
 use super::{Ctx, KnobKind, KnobSpec, Knobs, Scenario, current_thread};
 use crate::probe;
 use std::time::Duration;
+use tokio::sync::oneshot;
 use tokio::time::{Instant, interval};
 
 pub fn scenario() -> Scenario {
@@ -57,113 +58,143 @@ pub fn scenario() -> Scenario {
 }
 
 // lesson:start breaker
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 enum State {
-    Closed { failures: u32 },
-    Open { until: Instant },
+    Closed,
+    Open,
     HalfOpen,
 }
 
 struct Breaker {
     state: State,
+    failures: u32, // failures in a row
+    opened_at: Instant,
     threshold: u32,
     cooldown: Duration,
-    log: Vec<(Instant, &'static str)>, // every state change, for the timeline
+    log: Vec<(Instant, State)>, // every change of state
 }
 
 impl Breaker {
-    /// May a call go through at `now`? Once cooled down, an open breaker lets one trial through.
+    /// May a call go through at `now`?
+    /// Once cooled down, an open breaker lets one trial through.
     fn allow(&mut self, now: Instant) -> bool {
-        match self.state {
-            State::Open { until } if now < until => false, // refused: the service is spared
-            State::Open { .. } => {
-                self.set(now, State::HalfOpen); // cooled down: this call is the trial
-                true
-            }
-            State::Closed { .. } | State::HalfOpen => true,
+        if self.state == State::Open
+            && now - self.opened_at >= self.cooldown
+        {
+            self.set(now, State::HalfOpen); // this call is the trial
         }
+        // Refused at once: the failing service is left alone.
+        self.state != State::Open
     }
 
     /// Count the outcome of a call that went through.
     fn record(&mut self, now: Instant, ok: bool) {
-        let next = match self.state {
-            _ if ok => State::Closed { failures: 0 },
-            State::Closed { failures } if failures + 1 < self.threshold => State::Closed {
-                failures: failures + 1,
-            },
-            _ => State::Open {
-                until: now + self.cooldown, // threshold reached, or the trial failed
-            },
-        };
-        self.set(now, next);
+        self.failures = if ok { 0 } else { self.failures + 1 };
+        if ok {
+            self.set(now, State::Closed);
+        } else if self.state == State::HalfOpen
+            || self.failures >= self.threshold
+        {
+            // The trial failed, or too many failures in a row.
+            self.opened_at = now;
+            self.set(now, State::Open);
+        }
     }
 
     fn set(&mut self, now: Instant, next: State) {
-        if name(self.state) != name(next) {
-            probe::mark(&format!("breaker {}", name(next)));
-            self.log.push((now, name(next)));
+        if next != self.state {
+            probe::mark(&format!("breaker {next:?}"));
+            self.log.push((now, next));
+            self.state = next;
         }
-        self.state = next;
-    }
-}
-
-fn name(state: State) -> &'static str {
-    match state {
-        State::Closed { .. } => "closed",
-        State::Open { .. } => "open",
-        State::HalfOpen => "half-open",
     }
 }
 // lesson:end breaker
 
-/// The service: down for the first `outage` after `start`.
-async fn service(start: Instant, outage: Duration) -> Result<(), &'static str> {
-    tokio::task::yield_now().await; // a real call would await the network here
-    if start.elapsed() < outage {
-        Err("503")
-    } else {
-        Ok(())
+type Reply = Result<(), &'static str>;
+
+/// The service, a task of its own: fails every request during its first `outage`, and returns
+/// when each request reached it.
+async fn service(
+    mut requests: probe::Receiver<(u64, oneshot::Sender<Reply>)>,
+    start: Instant,
+    outage: Duration,
+    unit: f64,
+) -> Vec<f64> {
+    let mut reached = Vec::new();
+    while let Some((call, reply)) = requests.recv().await {
+        reached.push(units(start.elapsed(), unit));
+        let result = if start.elapsed() < outage {
+            Err("503")
+        } else {
+            Ok(())
+        };
+        probe::mark(&format!(
+            "call {call}: {}",
+            result.err().unwrap_or("ok")
+        ));
+        let _ = reply.send(result);
     }
+    reached
 }
 
 async fn run(ctx: Ctx, knobs: Knobs) {
-    let calls = knobs.int("calls");
+    let calls = knobs.int("calls") as u64;
     let outage = ctx.u(knobs.float("outage"));
+    let unit = ctx.unit.as_secs_f64();
+    let start = Instant::now();
     let mut breaker = Breaker {
-        state: State::Closed { failures: 0 },
+        state: State::Closed,
+        failures: 0,
+        opened_at: start,
         threshold: knobs.int("threshold") as u32,
         cooldown: ctx.u(knobs.float("cooldown")),
         log: Vec::new(),
     };
-    let unit = ctx.unit.as_secs_f64();
+    let (requests, inbox) = probe::channel("requests", 1);
+    let server =
+        probe::spawn("service", service(inbox, start, outage, unit));
     let client = probe::spawn("client", async move {
-        let start = Instant::now();
         let mut ticks = interval(ctx.u(0.5));
-        let (mut rejected, mut reached) = (0u64, Vec::new());
+        let mut rejected = 0u64;
         for call in 1..=calls {
             let now = ticks.tick().await; // when this call was due
             if !breaker.allow(now) {
-                probe::mark(&format!("call {call}: refused"));
+                probe::mark(&format!("call {call}: refused, breaker open"));
                 rejected += 1;
                 continue;
             }
-            reached.push(units(now - start, unit));
-            let result = service(start, outage).await;
-            probe::mark(&format!("call {call}: {}", result.err().unwrap_or("ok")));
-            breaker.record(now, result.is_ok());
+            let (reply, answer) = oneshot::channel();
+            let ok = requests.send((call, reply)).await.is_ok()
+                && answer.await.is_ok_and(|r: Reply| r.is_ok());
+            breaker.record(now, ok);
         }
         let transitions: Vec<serde_json::Value> = breaker
             .log
             .iter()
-            .map(|(at, state)| serde_json::json!([units(*at - start, unit), state]))
+            .map(|(at, state)| {
+                serde_json::json!([
+                    units(*at - start, unit),
+                    state_name(*state)
+                ])
+            })
             .collect();
-        (transitions, rejected, reached)
-    });
-    let (transitions, rejected, reached) = client.await.unwrap();
+        (transitions, rejected)
+    }); // dropping `requests` here lets the service stop
+    let (transitions, rejected) = client.await.unwrap();
+    let reached = server.await.unwrap();
     probe::set_value("transitions", transitions);
     probe::set_value("rejected", rejected);
     probe::set_value("reached_service", reached.len() as u64);
     probe::set_value("service_calls_at", reached);
+}
+
+fn state_name(state: State) -> &'static str {
+    match state {
+        State::Closed => "closed",
+        State::Open => "open",
+        State::HalfOpen => "half-open",
+    }
 }
 
 fn units(d: Duration, unit: f64) -> f64 {

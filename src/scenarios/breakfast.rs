@@ -67,10 +67,18 @@ async fn run(ctx: Ctx, knobs: Knobs) {
                 .unwrap(),
         );
     } else {
-        // Both tasks start now; the JoinSet hands them back in the order they finish.
+        // Both start now; the JoinSet hands them back as they finish.
         let mut set = tokio::task::JoinSet::new();
-        probe::spawn_in(&mut set, "coffee", make(ctx.clone(), "coffee", coffee));
-        probe::spawn_in(&mut set, "toast", make(ctx.clone(), "toast", toast));
+        probe::spawn_in(
+            &mut set,
+            "coffee",
+            make(ctx.clone(), "coffee", coffee),
+        );
+        probe::spawn_in(
+            &mut set,
+            "toast",
+            make(ctx.clone(), "toast", toast),
+        );
         while let Some(item) = set.join_next().await {
             finished.push(item.unwrap());
         }

@@ -42,12 +42,18 @@ pub fn scenario() -> Scenario {
 }
 
 // lesson:start cancel-at
-async fn work(ctx: Ctx, units: f64, cleanup: f64, token: CancellationToken) {
+async fn work(
+    ctx: Ctx,
+    units: f64,
+    cleanup: f64,
+    token: CancellationToken,
+) {
     tokio::select! {
         _ = sleep(ctx.u(units)) => probe::mark("finished its work"),
         _ = token.cancelled() => {
             probe::mark("asked to stop: cleaning up");
-            sleep(ctx.u(cleanup)).await; // no async Drop in Rust: cleanup happens here
+            // No async Drop in Rust: async cleanup goes here.
+            sleep(ctx.u(cleanup)).await;
             probe::cancelled();
         }
     }
@@ -59,18 +65,25 @@ async fn run(ctx: Ctx, knobs: Knobs) {
     let cleanup = knobs.float("cleanup");
     let handles: Vec<_> = [("A", 3.0), ("B", 5.0), ("C", 2.0)]
         .into_iter()
-        .map(|(name, units)| probe::spawn(name, work(ctx.clone(), units, cleanup, token.clone())))
+        .map(|(name, units)| {
+            probe::spawn(
+                name,
+                work(ctx.clone(), units, cleanup, token.clone()),
+            )
+        })
         .collect();
 
     sleep(ctx.u(knobs.float("cancel_at"))).await;
     probe::mark("cancel!");
     if knobs.choice("how") == "abort" {
-        handles.iter().for_each(|h| h.abort()); // the future is dropped where it waits
+        // Each future is dropped where it waits: no cleanup runs.
+        handles.iter().for_each(|h| h.abort());
     } else {
         token.cancel(); // each task notices at its next await and cleans up
     }
     for h in handles {
-        let _ = h.await; // an aborted task's JoinHandle gives Err(cancelled)
+        // An aborted task's JoinHandle gives Err(cancelled).
+        let _ = h.await;
     }
     // lesson:end cancel-at
     let total = start.elapsed().as_secs_f64() / ctx.unit.as_secs_f64();

@@ -50,61 +50,70 @@ struct Account {
     balance: Mutex<i64>,
 }
 
-/// Move `amount` from one account to the other, holding both locks.
+/// Move `amount` between two accounts, holding both locks.
 async fn transfer(
     from: Arc<Account>,
     to: Arc<Account>,
     amount: i64,
     pause: Duration,
-    ordered: bool,
+    sorted: bool,
 ) {
-    // With `ordered`, lock the accounts alphabetically whatever the direction of the transfer.
-    let swap = ordered && to.name < from.name;
+    // The fix: lock the accounts in one global order (by name),
+    // whatever the direction.
+    let swap = sorted && to.name < from.name;
     let (first, second) = if swap { (&to, &from) } else { (&from, &to) };
 
     let mut first_guard = first.balance.lock().await;
     probe::mark(&format!("locked {}", first.name));
-    sleep(pause).await; // the other transfer runs here and takes its first lock
+    sleep(pause).await; // meanwhile the other transfer takes its first lock
     probe::mark(&format!("waiting for {}", second.name));
-    let mut second_guard = second.balance.lock().await; // opposite order: waits forever
+    // With opposite orders, this waits forever.
+    let mut second_guard = second.balance.lock().await;
     probe::mark(&format!("locked {}", second.name));
 
-    let (from_balance, to_balance) = if swap {
-        (&mut *second_guard, &mut *first_guard)
-    } else {
-        (&mut *first_guard, &mut *second_guard)
-    };
-    *from_balance -= amount;
-    *to_balance += amount;
+    // The amount moves from `first` to `second`.
+    let moved = if swap { -amount } else { amount };
+    *first_guard -= moved;
+    *second_guard += moved;
 }
 
-async fn two_transfers(pause: Duration, ordered: bool) -> (i64, i64) {
-    let a = Arc::new(Account {
-        name: 'A',
-        balance: Mutex::new(100),
-    });
-    let b = Arc::new(Account {
-        name: 'B',
-        balance: Mutex::new(100),
-    });
+async fn two_transfers(
+    a: Arc<Account>,
+    b: Arc<Account>,
+    pause: Duration,
+    sorted: bool,
+) {
     let ab = probe::spawn(
         "transfer-ab",
-        transfer(a.clone(), b.clone(), 30, pause, ordered),
+        transfer(a.clone(), b.clone(), 30, pause, sorted),
     );
-    let ba = probe::spawn(
-        "transfer-ba",
-        transfer(b.clone(), a.clone(), 10, pause, ordered),
-    );
-    let _ = tokio::join!(ab, ba); // with opposite orders, this never returns
-    let (a_balance, b_balance) = (*a.balance.lock().await, *b.balance.lock().await);
-    (a_balance, b_balance)
+    let ba = probe::spawn("transfer-ba", transfer(b, a, 10, pause, sorted));
+    let _ = tokio::join!(ab, ba); // with opposite orders: never returns
 }
 // lesson:end deadlock
 
 async fn run(ctx: Ctx, knobs: Knobs) {
     probe::set_value("transfers_done", 0);
-    let ordered = knobs.choice("order") == "same";
-    let (a, b) = two_transfers(ctx.u(knobs.float("pause")), ordered).await;
+    // Name each Mutex right after it is made, so the timeline says which account is locked.
+    let a = Arc::new(Account {
+        name: 'A',
+        balance: Mutex::new(100),
+    });
+    probe::label_resource("account A");
+    let b = Arc::new(Account {
+        name: 'B',
+        balance: Mutex::new(100),
+    });
+    probe::label_resource("account B");
+    let sorted = knobs.choice("order") == "same";
+    two_transfers(
+        a.clone(),
+        b.clone(),
+        ctx.u(knobs.float("pause")),
+        sorted,
+    )
+    .await;
+    let (a, b) = (*a.balance.lock().await, *b.balance.lock().await);
     probe::set_value("transfers_done", 2);
     probe::set_value("balance_a", a);
     probe::set_value("balance_b", b);

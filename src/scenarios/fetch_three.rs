@@ -1,4 +1,5 @@
-//! Three fetches (Database 2u, API 1.5u, Cache 0.5u): one after another, or all at once.
+//! Three fetches (Database 2u, API 1.5u, Cache 0.5u): one after another,
+//! or all at once.
 
 use super::{Ctx, KnobKind, KnobSpec, Knobs, Scenario, current_thread};
 use crate::probe;
@@ -34,7 +35,11 @@ pub fn scenario() -> Scenario {
                 "2",
                 "how long the Database takes to answer, in units",
             ),
-            duration("api", "1.5", "how long the API takes to answer, in units"),
+            duration(
+                "api",
+                "1.5",
+                "how long the API takes to answer, in units",
+            ),
             duration(
                 "cache",
                 "0.5",
@@ -48,40 +53,45 @@ pub fn scenario() -> Scenario {
 }
 
 /// Who has answered so far, in the order they answered.
-type Arrivals = Arc<Mutex<Vec<&'static str>>>;
+type Log = Arc<Mutex<Vec<&'static str>>>;
 
 // lesson:start fetch-three
-/// A simulated network call: it waits, it does not work, so the thread is free meanwhile.
-async fn fetch(ctx: Ctx, source: &'static str, units: f64, arrivals: Arrivals) -> String {
+/// A simulated network call: it waits, it does not work, so the thread
+/// is free meanwhile.
+async fn fetch(
+    ctx: Ctx,
+    source: &'static str,
+    units: f64,
+    log: Log,
+) -> String {
     probe::mark(&format!("fetching from {source}"));
     sleep(ctx.u(units)).await; // the network delay
     probe::mark(&format!("got data from {source}"));
-    arrivals.lock().unwrap().push(source); // like printing "got data" in the asyncio version
+    log.lock().unwrap().push(source); // who answered, in order
     format!("data from {source}")
 }
 
 async fn fetch_all(
     ctx: Ctx,
-    sources: &[(&'static str, f64)],
+    sources: [(&'static str, f64); 3],
     sequential: bool,
-    arrivals: Arrivals,
+    log: Log,
 ) -> Vec<String> {
     let mut results = Vec::new();
     if sequential {
-        // Each `.await` finishes before the next fetch even starts: the waits add up.
-        for &(source, units) in sources {
-            let task = probe::spawn(source, fetch(ctx.clone(), source, units, arrivals.clone()));
-            results.push(task.await.unwrap());
+        // Each fetch is awaited before the next starts: the waits add up.
+        for (source, units) in sources {
+            let fetch = fetch(ctx.clone(), source, units, log.clone());
+            results.push(probe::spawn(source, fetch).await.unwrap());
         }
     } else {
-        // Start every fetch first (like asyncio.create_task), then wait for all of them.
-        let tasks: Vec<_> = sources
-            .iter()
-            .map(|&(source, units)| {
-                probe::spawn(source, fetch(ctx.clone(), source, units, arrivals.clone()))
-            })
-            .collect();
-        // Like asyncio.gather: results in the order the tasks were started, not finished.
+        // Start every fetch first (like asyncio.create_task)...
+        let tasks = sources.map(|(source, units)| {
+            let fetch = fetch(ctx.clone(), source, units, log.clone());
+            probe::spawn(source, fetch)
+        });
+        // ...then wait for all. Like asyncio.gather, join_all gives the
+        // results in the order the tasks were started, not finished.
         for result in futures::future::join_all(tasks).await {
             results.push(result.unwrap());
         }
@@ -97,11 +107,12 @@ async fn run(ctx: Ctx, knobs: Knobs) {
         ("Cache", knobs.float("cache")),
     ];
     let sequential = knobs.choice("mode") == "sequential";
-    let arrivals = Arrivals::default();
+    let log = Log::default();
     let start = Instant::now();
-    let results = fetch_all(ctx.clone(), &sources, sequential, arrivals.clone()).await;
+    let results = fetch_all(ctx.clone(), sources, sequential, log.clone());
+    let results = results.await;
     let total = start.elapsed().as_secs_f64() / ctx.unit.as_secs_f64();
     probe::set_value("total_units", (total * 1000.0).round() / 1000.0);
-    probe::set_value("finish_order", arrivals.lock().unwrap().clone());
+    probe::set_value("finish_order", log.lock().unwrap().clone());
     probe::set_value("results", results);
 }

@@ -1,5 +1,5 @@
-//! CPU work beside a heartbeat: inline on the runtime thread, on tokio's blocking pool, or on a
-//! rayon pool bridged back with a oneshot channel.
+//! CPU work beside a heartbeat: inline on the runtime thread, on tokio's
+//! blocking pool, or on a rayon pool bridged back with a oneshot channel.
 
 use super::{Ctx, KnobKind, KnobSpec, Knobs, Scenario, current_thread};
 use crate::probe;
@@ -11,24 +11,30 @@ pub fn scenario() -> Scenario {
     Scenario {
         id: "heartbeat-cpu",
         title: "CPU work: don't block the loop",
-        summary: "A heartbeat ticks every 10 ms while a few CPU jobs (hashing) run. Inline, each \
-                  job holds the only runtime thread and the heartbeat stalls for the whole job; \
-                  on tokio's blocking pool or on a rayon pool the heartbeat keeps its beat and \
-                  the results are the same.",
+        summary: "A heartbeat ticks every 10 ms while a few CPU jobs \
+                  (hashing) run. Inline, each job holds the only runtime \
+                  thread and the heartbeat stalls for the whole job; on \
+                  tokio's blocking pool or on a rayon pool the heartbeat \
+                  keeps its beat and the results are the same.",
         knobs: vec![
             KnobSpec {
                 name: "mode",
-                kind: KnobKind::Choice(&["inline", "spawn_blocking", "rayon"]),
+                kind: KnobKind::Choice(&[
+                    "inline",
+                    "spawn_blocking",
+                    "rayon",
+                ]),
                 default: "inline",
-                help: "where the CPU jobs run: inside an async task, on tokio's blocking pool, \
-                       or on a rayon thread pool",
+                help: "where the CPU jobs run: inside an async task, on \
+                       tokio's blocking pool, or on a rayon thread pool",
             },
             KnobSpec {
                 name: "job_ms",
                 kind: KnobKind::Int { min: 1, max: 5_000 },
                 default: "200",
-                help: "the size of each CPU job, in wall-clock ms on a typical machine (a fixed \
-                       amount of hashing, so the real time varies a little)",
+                help: "the size of each CPU job, in wall-clock ms on a \
+                       typical machine (a fixed amount of hashing, so the \
+                       real time varies a little)",
             },
             KnobSpec {
                 name: "jobs",
@@ -43,9 +49,10 @@ pub fn scenario() -> Scenario {
     }
 }
 
-/// Hash rounds (of 1000 steps each) per ms of wall time: measured on a typical 2-core machine.
-/// Unoptimised (debug) builds hash about five times slower.
-const ROUNDS_PER_MS: u64 = if cfg!(debug_assertions) { 170 } else { 900 };
+/// Hash rounds (of 1000 steps each) per ms of wall time: measured on a
+/// typical 2-core machine. Unoptimised (debug) builds hash about five times
+/// slower.
+const ROUNDS_PER_MS: u64 = if cfg!(debug_assertions) { 120 } else { 900 };
 
 /// How many hash rounds make a job of about `ms` wall-clock ms.
 pub fn rounds_for_ms(ms: u64) -> u64 {
@@ -53,8 +60,9 @@ pub fn rounds_for_ms(ms: u64) -> u64 {
 }
 
 // lesson:start heartbeat-cpu
-/// The CPU job: stretch `seed` by hashing it `rounds` × 1000 times. Pure computation, no
-/// `.await` anywhere, and the same input always gives the same result.
+/// The CPU job: stretch `seed` by hashing it `rounds` × 1000 times.
+/// Pure computation, no `.await` anywhere, and the same input always
+/// gives the same result.
 pub fn hash_job(seed: u64, rounds: u64) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325 ^ seed;
     for _ in 0..rounds {
@@ -65,8 +73,8 @@ pub fn hash_job(seed: u64, rounds: u64) -> u64 {
     hash
 }
 
-/// Hand a job to rayon's thread pool and await its answer: rayon fills a oneshot channel, the
-/// async task just waits on it (and its thread is free meanwhile).
+/// Hand a job to rayon's thread pool and await its answer: rayon fills a
+/// oneshot channel; the async task only waits, and its thread is free.
 async fn on_rayon(seed: u64, rounds: u64) -> u64 {
     let (tx, rx) = oneshot::channel();
     rayon::spawn(move || {
@@ -78,17 +86,18 @@ async fn on_rayon(seed: u64, rounds: u64) -> u64 {
 
 /// Run one job the way `mode` says and wait for its result.
 async fn run_job(mode: &str, name: &str, seed: u64, rounds: u64) -> u64 {
-    match mode {
-        // Don't: the whole job runs inside one poll, and nothing else on this thread (the
-        // heartbeat, other tasks, timers) can run until it returns.
-        "inline" => probe::spawn(name, async move { hash_job(seed, rounds) }).await,
-        // tokio's blocking pool: a separate thread runs the closure
-        // (asyncio: `await asyncio.to_thread(...)` / `loop.run_in_executor(None, ...)`).
-        "spawn_blocking" => probe::spawn_blocking(name, move || hash_job(seed, rounds)).await,
-        // A pool sized for CPU work (one thread per core), for many or parallel jobs.
-        _ => probe::spawn(name, on_rayon(seed, rounds)).await,
-    }
-    .expect("the job panicked")
+    let job = move || hash_job(seed, rounds);
+    let handle = match mode {
+        // Don't: the whole job runs inside one poll, and nothing else on
+        // this thread (heartbeat, other tasks, timers) runs until it ends.
+        "inline" => probe::spawn(name, async move { job() }),
+        // tokio's blocking pool: another thread runs the closure (asyncio:
+        // `await asyncio.to_thread(job)` or `loop.run_in_executor`).
+        "spawn_blocking" => probe::spawn_blocking(name, job),
+        // A pool sized for CPU work: one thread per core.
+        _ => probe::spawn(name, on_rayon(seed, rounds)),
+    };
+    handle.await.expect("the job panicked")
 }
 // lesson:end heartbeat-cpu
 
@@ -108,18 +117,21 @@ async fn run(ctx: Ctx, knobs: Knobs) {
         drop(hold);
         probe::mark(&format!("hash-{n} done"));
         results.push(format!("{hash:016x}"));
-        sleep(ctx.u(0.1)).await; // a gap, so each job's effect on the heartbeat stands apart
+        // A gap, so each job's effect on the heartbeat stands apart.
+        sleep(ctx.u(0.1)).await;
     }
     sleep(ctx.u(0.1)).await;
     heartbeat.abort();
     probe::set_value("results", results);
 }
 
-/// Keeps tokio's paused clock still while a rayon job runs (asyncscope plumbing, not part of
-/// the lesson). A paused clock jumps to the next timer whenever the runtime has nothing to do,
-/// and tokio cannot see rayon's threads: without this the heartbeat's 10 ms timer would fire
-/// thousands of times, in no wall time, while the job computes. Blocking-pool work holds the
-/// paused clock, so a hidden blocking task (a probe, not drawn) waits until the hold is dropped.
+/// Keeps tokio's paused clock still while a rayon job runs (asyncscope
+/// plumbing, not part of the lesson). A paused clock jumps to the next
+/// timer whenever the runtime has nothing to do, and tokio cannot see
+/// rayon's threads: without this the heartbeat's 10 ms timer would fire
+/// thousands of times, in no wall time, while the job computes.
+/// Blocking-pool work holds the paused clock, so a hidden blocking task (a
+/// probe, not drawn) waits until the hold is dropped.
 struct ClockHold {
     _release: std::sync::mpsc::Sender<()>,
 }

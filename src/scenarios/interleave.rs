@@ -1,10 +1,11 @@
-//! Tasks and the scheduler: interleaving at awaits, lazy futures, a task that never yields.
+//! Tasks and the scheduler: interleaving at awaits, lazy futures, a task
+//! that never yields.
 
 use super::blocking_heartbeat::cpu_job;
-use super::{Ctx, KnobKind, KnobSpec, Knobs, Scenario, current_thread};
+use super::{Ctx, Flavor, KnobKind, KnobSpec, Knobs, Scenario};
 use crate::probe;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use tokio::time::{Instant, sleep};
 use tokio_util::sync::CancellationToken;
@@ -17,12 +18,18 @@ pub fn scenario() -> Scenario {
                   interleave: ping and pong take turns. lazy: a future that is never awaited \
                   never runs. starve: a task that computes without awaiting holds the thread in \
                   one long poll and the ticker misses its ticks. yield: the same work in slices \
-                  with yield_now lets the ticker in between (run starve and yield on the real \
-                  clock: on the paused clock CPU work takes no time, so no tick falls due).",
+                  with yield_now lets the ticker in between. (starve and yield run on a runtime \
+                  with one worker thread and the real clock: on a paused clock CPU work takes \
+                  no time, so no tick would fall due while the busy task computes.)",
         knobs: vec![
             KnobSpec {
                 name: "mode",
-                kind: KnobKind::Choice(&["interleave", "lazy", "starve", "yield"]),
+                kind: KnobKind::Choice(&[
+                    "interleave",
+                    "lazy",
+                    "starve",
+                    "yield",
+                ]),
                 default: "interleave",
                 help: "two tasks taking turns, a never-awaited future, a task that never \
                        yields, or the same task yielding between slices of work",
@@ -35,54 +42,76 @@ pub fn scenario() -> Scenario {
                        computes for steps × 100 ms of wall time",
             },
         ],
-        limit_units: 100.0,
-        flavor: current_thread,
+        // Generous: in starve and yield the run lasts seconds of wall time,
+        // which is many units when a unit is short.
+        limit_units: 10_000.0,
+        flavor,
         run: |ctx, knobs| Box::pin(run(ctx, knobs)),
     }
 }
 
+/// starve and yield measure CPU work against ticks, so they need the real
+/// clock: tokio only pauses the clock of a current-thread runtime, and a
+/// multi-thread runtime with one worker still runs every spawned task on
+/// that one thread.
+fn flavor(knobs: &Knobs) -> Flavor {
+    match knobs.choice("mode") {
+        "starve" | "yield" => Flavor::MultiThread { workers: 1 },
+        _ => Flavor::CurrentThread,
+    }
+}
+
+/// Set by a future's body: did anything ever poll it?
+type Flag = Arc<AtomicBool>;
+
 /// The length of one slice of the yielding busy task's work.
-const SLICE: Duration = Duration::from_millis(10);
+const SLICE: Duration = Duration::from_millis(5);
 
 // lesson:start interleave
-/// One step, then an await: each await hands the thread back to the scheduler.
-async fn player(ctx: Ctx, name: &'static str, steps: i64, ran: Arc<AtomicBool>) {
-    ran.store(true, Ordering::SeqCst); // only happens once something polls this future
+/// One step, then an await: each await hands the thread back.
+async fn player(ctx: Ctx, name: &'static str, steps: i64, ran: Flag) {
+    ran.store(true, Ordering::SeqCst); // happens only once polled
     for step in 1..=steps {
         probe::mark(&format!("{name} {step}"));
-        sleep(ctx.u(0.5)).await; // the scheduler runs whoever is ready meanwhile
+        sleep(ctx.u(0.5)).await; // others run while this one waits
     }
 }
 
-/// CPU work, in one piece or in slices with a `yield_now` between them.
-async fn busy(work: Duration, yielding: bool) -> u64 {
+/// Two tasks on one thread take turns, switching at every await.
+async fn ping_pong(ctx: Ctx, steps: i64) {
+    let ping = player(ctx.clone(), "ping", steps, Flag::default());
+    let pong = player(ctx, "pong", steps, Flag::default());
+    let ping = probe::spawn("ping", ping); // spawned: it starts now
+    let pong = probe::spawn("pong", pong);
+    let _ = tokio::join!(ping, pong);
+}
+
+/// Calling an async fn only builds a future: it runs once awaited.
+async fn lazy(ctx: Ctx, steps: i64, ran: Flag) {
+    // Building the future runs nothing, not even its first line.
+    let forgotten = player(ctx.clone(), "forgotten", steps, ran);
+    player(ctx, "awaited", steps, Flag::default()).await; // runs
+    drop(forgotten); // dropped without ever being polled
+}
+
+/// CPU work: in one piece, or in slices with a yield after each.
+async fn busy(work: Duration, yielding: bool) {
     let start = std::time::Instant::now();
-    let mut slices = 0;
     while start.elapsed() < work {
-        cpu_job(if yielding { SLICE } else { work }); // no await inside: it holds the thread
-        slices += 1;
+        // No await in here: this holds the thread.
+        cpu_job(if yielding { SLICE } else { work });
         if yielding {
-            tokio::task::yield_now().await; // let every ready task run, then carry on
+            tokio::task::yield_now().await; // let ready tasks run
         }
     }
-    slices
 }
 
-/// Wants to tick every 0.1u, but can only tick when the thread is free.
-async fn ticker(ctx: Ctx, stop: CancellationToken) {
+/// Wants to tick every 0.1u; it can tick only when the thread is free.
+async fn ticker(ctx: Ctx) {
     for tick in 1.. {
-        tokio::select! {
-            _ = sleep(ctx.u(0.1)) => probe::mark(&format!("tick {tick}")),
-            _ = stop.cancelled() => break,
-        }
+        sleep(ctx.u(0.1)).await;
+        probe::mark(&format!("tick {tick}"));
     }
-}
-
-/// Calling an async fn only builds a future; its body runs when it is awaited (or spawned).
-async fn lazy(ctx: Ctx, steps: i64, forgotten_ran: Arc<AtomicBool>) {
-    let forgotten = player(ctx.clone(), "forgotten", steps, forgotten_ran); // nothing runs
-    player(ctx, "awaited", steps, Arc::default()).await; // runs, step by step
-    drop(forgotten); // dropped without ever being polled: not one line of it ran
 }
 // lesson:end interleave
 
@@ -90,38 +119,32 @@ async fn run(ctx: Ctx, knobs: Knobs) {
     let steps = knobs.int("steps");
     let start = Instant::now();
     match knobs.choice("mode") {
-        "interleave" => {
-            let ping = probe::spawn("ping", player(ctx.clone(), "ping", steps, Arc::default()));
-            let pong = probe::spawn("pong", player(ctx.clone(), "pong", steps, Arc::default()));
-            ping.await.unwrap();
-            pong.await.unwrap();
-        }
+        "interleave" => ping_pong(ctx.clone(), steps).await,
         "lazy" => {
-            let ran = Arc::new(AtomicBool::new(false));
-            probe::spawn("caller", lazy(ctx.clone(), steps, ran.clone()))
-                .await
-                .unwrap();
-            probe::set_value("lazy_future_ran", ran.load(Ordering::SeqCst));
+            let ran = Flag::default();
+            let caller = lazy(ctx.clone(), steps, ran.clone());
+            probe::spawn("caller", caller).await.unwrap();
+            let ran = ran.load(Ordering::SeqCst);
+            probe::set_value("lazy_future_ran", ran);
         }
         mode => {
             let yielding = mode == "yield";
             let work = Duration::from_millis(100 * steps as u64);
+            // The ticker ticks until told to stop.
             let stop = CancellationToken::new();
-            let ticks = probe::spawn("ticker", ticker(ctx.clone(), stop.clone()));
+            let ticks =
+                stop.clone().run_until_cancelled_owned(ticker(ctx.clone()));
+            let ticks = probe::spawn("ticker", ticks);
             sleep(ctx.u(0.25)).await; // let the ticker find its beat
-            let slices = Arc::new(AtomicU64::new(0));
-            let count = slices.clone();
-            probe::spawn("busy", async move {
-                probe::mark("busy: starts computing");
-                count.store(busy(work, yielding).await, Ordering::SeqCst);
-                probe::mark("busy: done");
-            })
-            .await
-            .unwrap();
+            let busy = probe::spawn("busy", async move {
+                probe::mark("starts computing");
+                busy(work, yielding).await;
+                probe::mark("done computing");
+            });
+            busy.await.unwrap();
             sleep(ctx.u(0.25)).await; // and watch the ticker recover
             stop.cancel();
             ticks.await.unwrap();
-            probe::set_value("busy_slices", slices.load(Ordering::SeqCst));
         }
     }
     let total = start.elapsed().as_secs_f64() / ctx.unit.as_secs_f64();

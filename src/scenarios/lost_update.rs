@@ -9,6 +9,7 @@ use crate::probe;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
+use tokio::sync::Mutex;
 use tokio::task::JoinSet;
 use tokio::time::{Instant, sleep};
 
@@ -38,7 +39,7 @@ pub fn scenario() -> Scenario {
                     min: 0.001,
                     max: 0.1,
                 },
-                default: "0.001",
+                default: "0.01",
                 help: "how long each task awaits between its read and its write, in units",
             },
         ],
@@ -53,13 +54,16 @@ pub fn scenario() -> Scenario {
 async fn increment_unlocked(counter: Arc<AtomicI64>, pause: Duration) {
     let read = counter.load(Ordering::SeqCst); // 1. read
     probe::mark(&format!("read {read}"));
-    sleep(pause).await; // 2. await: the other tasks run here and read the same value
-    counter.store(read + 1, Ordering::SeqCst); // 3. write: overwrites their writes
+    // 2. await: the other tasks run here and read the same value
+    sleep(pause).await;
+    // 3. write: overwrites their writes
+    counter.store(read + 1, Ordering::SeqCst);
     probe::mark(&format!("wrote {}", read + 1));
 }
 
-/// Safe: the guard is held across the await, so no one else can read in between.
-async fn increment_locked(counter: Arc<tokio::sync::Mutex<i64>>, pause: Duration) {
+/// Safe: the guard is held across the await,
+/// so no one else can read in between.
+async fn increment_locked(counter: Arc<Mutex<i64>>, pause: Duration) {
     let mut value = counter.lock().await; // wait for our turn
     let read = *value;
     probe::mark(&format!("read {read}"));
@@ -69,30 +73,24 @@ async fn increment_locked(counter: Arc<tokio::sync::Mutex<i64>>, pause: Duration
 } // the guard drops here and the next task in line gets the lock
 
 async fn count(tasks: usize, pause: Duration, locked: bool) -> i64 {
-    let unlocked_counter = Arc::new(AtomicI64::new(0));
-    let locked_counter = Arc::new(tokio::sync::Mutex::new(0));
+    let racy = Arc::new(AtomicI64::new(0));
+    let safe = Arc::new(Mutex::new(0));
     let mut set = JoinSet::new();
     for i in 1..=tasks {
         let name = format!("inc-{i}");
         if locked {
-            probe::spawn_in(
-                &mut set,
-                &name,
-                increment_locked(locked_counter.clone(), pause),
-            );
+            let job = increment_locked(safe.clone(), pause);
+            probe::spawn_in(&mut set, &name, job);
         } else {
-            probe::spawn_in(
-                &mut set,
-                &name,
-                increment_unlocked(unlocked_counter.clone(), pause),
-            );
+            let job = increment_unlocked(racy.clone(), pause);
+            probe::spawn_in(&mut set, &name, job);
         }
     }
     set.join_all().await; // wait for every task
     if locked {
-        *locked_counter.lock().await
+        *safe.lock().await
     } else {
-        unlocked_counter.load(Ordering::SeqCst)
+        racy.load(Ordering::SeqCst)
     }
 }
 // lesson:end lost-update
@@ -101,7 +99,8 @@ async fn run(ctx: Ctx, knobs: Knobs) {
     let tasks = knobs.int("tasks") as usize;
     let locked = knobs.choice("lock") == "tokio-mutex";
     let start = Instant::now();
-    let final_value = count(tasks, ctx.u(knobs.float("pause")), locked).await;
+    let final_value =
+        count(tasks, ctx.u(knobs.float("pause")), locked).await;
     let total = start.elapsed().as_secs_f64() / ctx.unit.as_secs_f64();
     probe::set_value("final", final_value);
     probe::set_value("expected", tasks as i64);

@@ -81,9 +81,9 @@ impl KnobSpec {
         let text = text.trim();
         match &self.kind {
             KnobKind::Int { min, max } => {
-                let v: i64 = text
-                    .parse()
-                    .map_err(|_| format!("`{text}` is not a whole number"))?;
+                let v: i64 = text.parse().map_err(|_| {
+                    format!("`{text}` is not a whole number")
+                })?;
                 if v < *min || v > *max {
                     return Err(format!("{v} is outside {min}..={max}"));
                 }
@@ -102,7 +102,12 @@ impl KnobSpec {
                 .iter()
                 .find(|o| o.eq_ignore_ascii_case(text))
                 .map(|o| KnobValue::Choice(o.to_string()))
-                .ok_or_else(|| format!("`{text}` is not one of: {}", options.join(", "))),
+                .ok_or_else(|| {
+                    format!(
+                        "`{text}` is not one of: {}",
+                        options.join(", ")
+                    )
+                }),
             KnobKind::Bool => match text {
                 "true" | "yes" | "on" | "1" => Ok(KnobValue::Bool(true)),
                 "false" | "no" | "off" | "0" => Ok(KnobValue::Bool(false)),
@@ -128,19 +133,26 @@ pub struct Knobs(BTreeMap<String, KnobValue>);
 
 impl Knobs {
     /// Defaults, overridden by `name=value` settings; unknown names and bad values are errors.
-    pub fn resolve(spec: &Scenario, settings: &[(String, String)]) -> Result<Knobs, String> {
+    pub fn resolve(
+        spec: &Scenario,
+        settings: &[(String, String)],
+    ) -> Result<Knobs, String> {
         let mut values = BTreeMap::new();
         for k in &spec.knobs {
-            let v = k
-                .parse(k.default)
-                .map_err(|e| format!("default of knob `{}`: {e}", k.name))?;
+            let v = k.parse(k.default).map_err(|e| {
+                format!("default of knob `{}`: {e}", k.name)
+            })?;
             values.insert(k.name.to_string(), v);
         }
         for (name, text) in settings {
             let Some(k) = spec.knobs.iter().find(|k| k.name == name) else {
-                let known: Vec<&str> = spec.knobs.iter().map(|k| k.name).collect();
+                let known: Vec<&str> =
+                    spec.knobs.iter().map(|k| k.name).collect();
                 return Err(if known.is_empty() {
-                    format!("scenario `{}` has no knobs (asked for `{name}`)", spec.id)
+                    format!(
+                        "scenario `{}` has no knobs (asked for `{name}`)",
+                        spec.id
+                    )
                 } else {
                     format!(
                         "scenario `{}` has no knob `{name}`; its knobs are: {}",
@@ -149,9 +161,9 @@ impl Knobs {
                     )
                 });
             };
-            let v = k
-                .parse(text)
-                .map_err(|e| format!("knob `{name}`: {e} (allowed: {})", k.range_text()))?;
+            let v = k.parse(text).map_err(|e| {
+                format!("knob `{name}`: {e} (allowed: {})", k.range_text())
+            })?;
             values.insert(name.clone(), v);
         }
         Ok(Knobs(values))
@@ -217,7 +229,11 @@ impl Ctx {
 
     /// Start the heartbeat probe (a 10 ms tick whose lateness is recorded).
     pub fn start_heartbeat(&self) -> tokio::task::JoinHandle<()> {
-        probe::start_heartbeat(Duration::from_millis(10), self.clock, self.idle.clone())
+        probe::start_heartbeat(
+            Duration::from_millis(10),
+            self.clock,
+            self.idle.clone(),
+        )
     }
 }
 
@@ -314,7 +330,13 @@ pub fn lesson_code(id: &str) -> Option<String> {
         .unwrap_or(0);
     let text: Vec<&str> = region
         .iter()
-        .map(|l| if l.len() >= indent { &l[indent..] } else { l.trim_start() })
+        .map(|l| {
+            if l.len() >= indent {
+                &l[indent..]
+            } else {
+                l.trim_start()
+            }
+        })
         .collect();
     Some(text.join("\n").trim_matches('\n').to_string())
 }
@@ -368,15 +390,20 @@ impl fmt::Display for RunError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             RunError::UnknownScenario(id) => {
-                let ids: Vec<&str> = registry().iter().map(|s| s.id).collect();
+                let ids: Vec<&str> =
+                    registry().iter().map(|s| s.id).collect();
                 write!(
                     f,
                     "there is no scenario `{id}`; try one of: {}",
                     ids.join(", ")
                 )
             }
-            RunError::BadKnob(msg) | RunError::BadOption(msg) => f.write_str(msg),
-            RunError::Runtime(e) => write!(f, "could not build the tokio runtime: {e}"),
+            RunError::BadKnob(msg) | RunError::BadOption(msg) => {
+                f.write_str(msg)
+            }
+            RunError::Runtime(e) => {
+                write!(f, "could not build the tokio runtime: {e}")
+            }
         }
     }
 }
@@ -385,18 +412,26 @@ impl std::error::Error for RunError {}
 
 /// Run a scenario by id on a fresh, recorded runtime and return its trace.
 pub fn run(id: &str, options: &RunOptions) -> Result<Trace, RunError> {
-    let scenario = find(id).ok_or_else(|| RunError::UnknownScenario(id.to_string()))?;
+    let scenario = find(id)
+        .ok_or_else(|| RunError::UnknownScenario(id.to_string()))?;
     run_scenario(&scenario, options)
 }
 
-pub fn run_scenario(scenario: &Scenario, options: &RunOptions) -> Result<Trace, RunError> {
-    if !(options.unit_ms.is_finite() && options.unit_ms > 0.0 && options.unit_ms <= 60_000.0) {
+pub fn run_scenario(
+    scenario: &Scenario,
+    options: &RunOptions,
+) -> Result<Trace, RunError> {
+    if !(options.unit_ms.is_finite()
+        && options.unit_ms > 0.0
+        && options.unit_ms <= 60_000.0)
+    {
         return Err(RunError::BadOption(format!(
             "the time unit must be between 0 and 60000 ms, not {}",
             options.unit_ms
         )));
     }
-    let knobs = Knobs::resolve(scenario, &options.knobs).map_err(RunError::BadKnob)?;
+    let knobs = Knobs::resolve(scenario, &options.knobs)
+        .map_err(RunError::BadKnob)?;
     let flavor = (scenario.flavor)(&knobs);
     // tokio can only pause the clock of a current-thread runtime.
     let clock = match flavor {
@@ -412,7 +447,9 @@ pub fn run_scenario(scenario: &Scenario, options: &RunOptions) -> Result<Trace, 
     };
     let idle = IdleMeter::new(workers);
     let mut builder = match flavor {
-        Flavor::CurrentThread => tokio::runtime::Builder::new_current_thread(),
+        Flavor::CurrentThread => {
+            tokio::runtime::Builder::new_current_thread()
+        }
         Flavor::MultiThread { workers } => {
             let mut b = tokio::runtime::Builder::new_multi_thread();
             b.worker_threads(workers);
@@ -483,19 +520,6 @@ pub fn run_scenario(scenario: &Scenario, options: &RunOptions) -> Result<Trace, 
         }
     }
     Ok(session.finish(header))
-}
-
-/// Scaffolding while a scenario is being written; removed once all are in.
-fn placeholder(id: &'static str) -> Scenario {
-    Scenario {
-        id,
-        title: "(being written)",
-        summary: "",
-        knobs: vec![],
-        limit_units: 1.0,
-        flavor: current_thread,
-        run: |_, _| Box::pin(async {}),
-    }
 }
 
 fn current_thread(_: &Knobs) -> Flavor {

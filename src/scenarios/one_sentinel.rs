@@ -1,8 +1,8 @@
-//! One end marker for two consumers: the second waits until its own timeout. Closing the
-//! channel instead tells every consumer at once.
+//! One end marker for two consumers: the second waits until its own
+//! timeout. Closing the channel instead tells every consumer at once.
 
 use super::{Ctx, KnobKind, KnobSpec, Knobs, Scenario, current_thread};
-use crate::probe;
+use crate::probe::{self, Sender};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Mutex;
@@ -12,17 +12,19 @@ pub fn scenario() -> Scenario {
     Scenario {
         id: "one-sentinel",
         title: "One end marker, two consumers",
-        summary: "A producer queues 4 jobs and then one end marker (None) for two consumers that \
-                  work 1u per job. The consumer that takes the marker stops at 2u; the other \
-                  waits for a marker that never comes until its own 3u timeout, at 5u. Closing \
-                  the channel instead (drop every sender) stops both at 2u.",
+        summary: "A producer queues 4 jobs and then one end marker \
+                  (None) for two consumers that work 1u per job. The \
+                  consumer that takes the marker stops at 2u; the other \
+                  waits for a marker that never comes until its own 3u \
+                  timeout, at 5u. Closing the channel instead (drop \
+                  every sender) stops both at 2u.",
         knobs: vec![
             KnobSpec {
                 name: "mode",
                 kind: KnobKind::Choice(&["one-sentinel", "close"]),
                 default: "one-sentinel",
-                help: "send one None end marker (the bug), or drop the last sender to close the \
-                       channel (the fix)",
+                help: "send one None end marker (the bug), or drop the \
+                       last sender to close the channel (the fix)",
             },
             KnobSpec {
                 name: "timeout",
@@ -31,7 +33,8 @@ pub fn scenario() -> Scenario {
                     max: 20.0,
                 },
                 default: "3",
-                help: "how long a consumer waits for its next job before giving up, in units",
+                help: "how long a consumer waits for its next job before \
+                       giving up, in units",
             },
             KnobSpec {
                 name: "items",
@@ -49,26 +52,26 @@ pub fn scenario() -> Scenario {
 type Jobs = Arc<Mutex<probe::Receiver<Option<u32>>>>;
 
 // lesson:start one-sentinel
-async fn producer(jobs: probe::Sender<Option<u32>>, items: u32, end_marker: bool) {
+async fn producer(jobs: Sender<Option<u32>>, items: u32, marker: bool) {
     for id in 1..=items {
         jobs.send(Some(id)).await.expect("consumers are gone");
         probe::mark(&format!("queued {id}"));
     }
-    if end_marker {
-        // asyncio style: one `None` for "no more jobs"... but two consumers are reading.
+    if marker {
+        // asyncio style: one `None` says "no more jobs"... to one reader.
         jobs.send(None).await.expect("consumers are gone");
     }
-} // returning drops this sender; if it was the last one, the channel closes
+} // returning drops this sender; if it was the last, the channel closes
 
 /// Works 1u per job; returns what made it stop.
 async fn consumer(ctx: Ctx, jobs: Jobs, patience: f64) -> &'static str {
     let why = loop {
-        // Like asyncio's `wait_for(queue.get(), timeout)`: give up if nothing comes in time.
-        let next = timeout(ctx.u(patience), async { jobs.lock().await.recv().await }).await;
-        let id = match next {
+        // Like asyncio's `wait_for(queue.get(), timeout)`.
+        let next = async { jobs.lock().await.recv().await };
+        let id = match timeout(ctx.u(patience), next).await {
             Ok(Some(Some(id))) => id,
-            Ok(Some(None)) => break "end marker", // only one consumer can take it
-            Ok(None) => break "channel closed",   // every sender is gone: everyone sees this
+            Ok(Some(None)) => break "end marker", // only one can take it
+            Ok(None) => break "channel closed",   // every consumer sees it
             Err(_elapsed) => break "gave up: timeout",
         };
         probe::mark(&format!("took {id}"));
@@ -84,15 +87,14 @@ async fn run(ctx: Ctx, knobs: Knobs) {
     let rx: Jobs = Arc::new(Mutex::new(rx));
     let patience = knobs.float("timeout");
     let workers = [1, 2].map(|c| {
-        let name = format!("consumer-{c}");
-        probe::spawn(&name, consumer(ctx.clone(), rx.clone(), patience))
+        let task = consumer(ctx.clone(), rx.clone(), patience);
+        probe::spawn(&format!("consumer-{c}"), task)
     });
-    let sentinel = knobs.choice("mode") == "one-sentinel";
-    // An asyncio.Queue never closes; here main keeping a sender plays that part. In close mode
-    // the producer owns the only sender, so the channel closes when the producer returns.
-    let _keep_open = sentinel.then(|| tx.clone());
+    let marker = knobs.choice("mode") == "one-sentinel";
+    // An asyncio.Queue never closes: main keeping a sender does that here.
+    let _keep_open = marker.then(|| tx.clone());
     let items = knobs.int("items") as u32;
-    probe::spawn("producer", producer(tx, items, sentinel));
+    probe::spawn("producer", producer(tx, items, marker));
     let ends = futures::future::join_all(workers).await;
     // lesson:end one-sentinel
     let ended_by: serde_json::Map<_, _> = ends

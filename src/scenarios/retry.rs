@@ -69,7 +69,8 @@ impl CallError {
     }
 }
 
-/// Call `call` until it succeeds, waiting base·factorⁿ after the n-th failure (n from 0).
+/// Call `call` until it succeeds, waiting base·factorⁿ
+/// after the n-th failure (n from 0).
 async fn retry_with_backoff<T, F, Fut>(
     mut call: F,
     base: Duration,
@@ -85,17 +86,23 @@ where
         probe::mark(&format!("attempt {attempt}"));
         match call(attempt).await {
             Ok(value) => return Ok(value),
-            // Don't retry what cannot get better, and stop after the last attempt.
-            Err(e) if !e.is_retryable() || attempt >= max_attempts => return Err(e),
+            // Don't retry what cannot get better,
+            // and stop after the last attempt.
+            Err(e) if !e.is_retryable() || attempt >= max_attempts => {
+                return Err(e);
+            }
             Err(e) => {
                 probe::mark(&format!("{e:?}: waiting {delay:?}"));
-                sleep(delay).await; // real code adds random jitter so clients spread out
+                // Real code adds random jitter so clients spread out.
+                sleep(delay).await;
                 delay = delay.mul_f64(factor);
             }
         }
     }
     unreachable!("the loop only ends by returning")
 }
+
+// lesson:end retry
 
 /// The flaky service: its first `fail_first` calls fail.
 async fn flaky_call(
@@ -110,7 +117,6 @@ async fn flaky_call(
         false => Ok("data"),
     }
 }
-// lesson:end retry
 
 async fn run(ctx: Ctx, knobs: Knobs) {
     let base = ctx.u(knobs.float("base"));

@@ -50,19 +50,22 @@ async fn operation(op_len: Duration) {
     sleep(op_len).await; // a request, a query: waiting on something outside
 }
 
-/// Run `ops` operations, at most `limit` at a time; returns the most seen in flight.
+/// Run `ops` operations, at most `limit` at a time;
+/// returns the most seen in flight.
 async fn run_limited(ops: usize, op_len: Duration, limit: usize) -> usize {
     let permits = Arc::new(Semaphore::new(limit));
     let mut set = JoinSet::new();
     let mut peak = 0;
     for i in 1..=ops {
-        // Wait for a free slot *before* spawning: with `limit` ops in flight, this parks.
+        // Wait for a free slot *before* spawning:
+        // with `limit` ops in flight, this parks.
         let permit = permits.clone().acquire_owned().await.unwrap();
         let in_flight = limit - permits.available_permits();
         peak = peak.max(in_flight);
         probe::spawn_in(&mut set, &format!("op-{i}"), async move {
             operation(op_len).await;
-            drop(permit); // the slot frees when the task ends: the loop can spawn the next
+            // The slot frees when the task ends: the loop can spawn the next.
+            drop(permit);
         });
     }
     set.join_all().await; // wait for the last wave

@@ -57,26 +57,38 @@ async fn refill(bucket: Arc<Semaphore>, every: Duration, burst: usize) {
     loop {
         ticks.tick().await;
         if bucket.available_permits() < burst {
-            bucket.add_permits(1); // handed straight to the first request in line
+            // Handed straight to the first request in line.
+            bucket.add_permits(1);
         }
     }
 }
 
 /// Wait for a token, then do the request. Returns when it started.
 async fn request(bucket: Arc<Semaphore>, work: Duration) -> Instant {
-    bucket.acquire().await.unwrap().forget(); // the token is used up, not given back
+    // The token is used up, not given back.
+    bucket.acquire().await.unwrap().forget();
     let started = Instant::now();
     probe::mark("got a token");
     sleep(work).await;
     started
 }
 
-async fn rate_limited(requests: usize, rate: f64, burst: usize, unit: Duration) -> Vec<Instant> {
+async fn rate_limited(
+    requests: usize,
+    rate: f64,
+    burst: usize,
+    unit: Duration,
+) -> Vec<Instant> {
     let bucket = Arc::new(Semaphore::new(burst)); // starts full
-    let refiller = probe::spawn("refill", refill(bucket.clone(), unit.div_f64(rate), burst));
+    let refiller = probe::spawn(
+        "refill",
+        refill(bucket.clone(), unit.div_f64(rate), burst),
+    );
     let work = unit.mul_f64(REQUEST_UNITS);
     let handles: Vec<_> = (1..=requests)
-        .map(|i| probe::spawn(&format!("req-{i}"), request(bucket.clone(), work)))
+        .map(|i| {
+            probe::spawn(&format!("req-{i}"), request(bucket.clone(), work))
+        })
         .collect();
     let mut started = Vec::new();
     for handle in handles {
@@ -100,7 +112,9 @@ async fn run(ctx: Ctx, knobs: Knobs) {
     let unit = ctx.unit.as_secs_f64();
     let start_times: Vec<f64> = started
         .iter()
-        .map(|t| ((*t - start).as_secs_f64() / unit * 1000.0).round() / 1000.0)
+        .map(|t| {
+            ((*t - start).as_secs_f64() / unit * 1000.0).round() / 1000.0
+        })
         .collect();
     probe::set_value("start_times", start_times);
 }

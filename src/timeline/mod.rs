@@ -10,8 +10,9 @@ mod queries;
 pub use queries::{Deadlock, DeadlockLink};
 
 use crate::trace::{
-    Clock, EventKind, Header, OUTCOME_DROPPED, Outcome, ResourceIdx, ResourceInfo, ResourceOp,
-    TaskIdx, TaskInfo, TaskKind, ThreadIdx, Trace, WaitFlag,
+    Clock, EventKind, Header, OUTCOME_DROPPED, Outcome, ResourceIdx,
+    ResourceInfo, ResourceOp, TaskIdx, TaskInfo, TaskKind, ThreadIdx,
+    Trace, WaitFlag,
 };
 use std::collections::BTreeMap;
 
@@ -52,8 +53,11 @@ pub struct Interval {
     pub start: Stamp,
     pub end: Stamp,
     pub state: TaskState,
-    /// For idle intervals: the resource the task last found not ready.
+    /// For idle intervals: what the task waits on — the resource it last found not ready,
+    /// preferring a non-timer one (under a timeout, the channel rather than the deadline).
     pub waiting_on: Option<ResourceIdx>,
+    /// For idle intervals: a timer the task polled is pending, so time alone will wake it.
+    pub timer_pending: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -173,7 +177,8 @@ impl TaskLine {
 
     /// Runtime-clock ns spent being polled (including blocking work).
     pub fn busy_ns(&self) -> u64 {
-        self.total(TaskState::Running, |s| s.rt_ns) + self.total(TaskState::Blocking, |s| s.rt_ns)
+        self.total(TaskState::Running, |s| s.rt_ns)
+            + self.total(TaskState::Blocking, |s| s.rt_ns)
     }
 
     /// Wall-clock ns spent being polled: what the thread really spent, even on a paused clock.
@@ -195,7 +200,8 @@ impl TaskLine {
 
     /// Is the task alive (spawned, not yet ended) at runtime-clock `rt_ns`?
     pub fn alive_at(&self, rt_ns: u64) -> bool {
-        self.spawned.rt_ns <= rt_ns && self.ended.is_none_or(|e| e.rt_ns > rt_ns)
+        self.spawned.rt_ns <= rt_ns
+            && self.ended.is_none_or(|e| e.rt_ns > rt_ns)
     }
 
     /// The state interval containing runtime-clock `rt_ns`, if the task was alive then.
@@ -268,8 +274,11 @@ struct Building {
     waiting_on: Option<ResourceIdx>,
     poll_start: Option<(Stamp, ThreadIdx)>,
     woken_in_poll: bool,
-    /// The resource found not ready during the current poll.
+    /// The resources found not ready during the current poll: the last non-timer one, and
+    /// the last timer.
     pending_resource: Option<ResourceIdx>,
+    pending_timer: Option<ResourceIdx>,
+    timer_pending: bool,
     /// The current enter/exit pair is a drop (a dropped-outcome arrived inside it).
     pair_is_drop: bool,
     outcome: Option<(Outcome, Stamp)>,
@@ -300,6 +309,8 @@ impl Timeline {
                 poll_start: None,
                 woken_in_poll: false,
                 pending_resource: None,
+                pending_timer: None,
+                timer_pending: false,
                 pair_is_drop: false,
                 outcome: None,
             })
@@ -324,7 +335,8 @@ impl Timeline {
                 holders: Vec::new(),
             })
             .collect();
-        let mut in_poll: Vec<Vec<TaskIdx>> = vec![Vec::new(); trace.threads.len().max(1)];
+        let mut in_poll: Vec<Vec<TaskIdx>> =
+            vec![Vec::new(); trace.threads.len().max(1)];
         let mut marks = Vec::new();
         let mut heartbeats = Vec::new();
         let mut run_end = None;
@@ -373,7 +385,10 @@ impl Timeline {
                     b.poll_start = Some((at, ev.thread));
                     b.woken_in_poll = false;
                     b.pending_resource = None;
-                    let state = if tasks[a as usize].info.kind == TaskKind::Blocking {
+                    b.pending_timer = None;
+                    let state = if tasks[a as usize].info.kind
+                        == TaskKind::Blocking
+                    {
                         TaskState::Blocking
                     } else {
                         TaskState::Running
@@ -381,7 +396,9 @@ impl Timeline {
                     switch(&mut tasks[a as usize], b, at, state, None);
                 }
                 EventKind::PollEnd if task_ok(a) => {
-                    if let Some(pos) = in_poll[th].iter().rposition(|&x| x == a) {
+                    if let Some(pos) =
+                        in_poll[th].iter().rposition(|&x| x == a)
+                    {
                         in_poll[th].remove(pos);
                     }
                     let b = &mut building[a as usize];
@@ -411,7 +428,9 @@ impl Timeline {
                     } else if b.woken_in_poll {
                         switch(t, b, at, TaskState::Scheduled, None);
                     } else {
-                        let waiting = b.pending_resource;
+                        let waiting =
+                            b.pending_resource.or(b.pending_timer);
+                        b.timer_pending = b.pending_timer.is_some();
                         switch(t, b, at, TaskState::Idle, waiting);
                     }
                 }
@@ -426,7 +445,9 @@ impl Timeline {
                     let b = &mut building[a as usize];
                     match b.state {
                         Some(TaskState::Running) => b.woken_in_poll = true,
-                        Some(TaskState::Idle) => switch(t, b, at, TaskState::Scheduled, None),
+                        Some(TaskState::Idle) => {
+                            switch(t, b, at, TaskState::Scheduled, None)
+                        }
                         _ => {}
                     }
                 }
@@ -451,30 +472,49 @@ impl Timeline {
                     let b = &mut building[a as usize];
                     let t = &mut tasks[a as usize];
                     if t.ended.is_none() {
-                        let when = b.outcome.map(|(_, w)| w.max(at)).unwrap_or(at);
+                        let when =
+                            b.outcome.map(|(_, w)| w.max(at)).unwrap_or(at);
                         if b.outcome.is_none() {
                             t.end = End::Ended;
                         }
                         finish(t, b, when);
                     }
                 }
-                EventKind::ResourceNew if res_ok(a) => resources[a as usize].created = at,
-                EventKind::ResourceClose if res_ok(a) => resources[a as usize].closed = Some(at),
-                EventKind::ResourcePoll if res_ok(a) && !trace.resources[a as usize].probe => {
+                EventKind::ResourceNew if res_ok(a) => {
+                    resources[a as usize].created = at
+                }
+                EventKind::ResourceClose if res_ok(a) => {
+                    resources[a as usize].closed = Some(at)
+                }
+                EventKind::ResourcePoll
+                    if res_ok(a) && !trace.resources[a as usize].probe =>
+                {
                     if let Some(c) = current {
                         let b = &mut building[c as usize];
+                        let slot = if trace.resources[a as usize].is_timer()
+                        {
+                            &mut b.pending_timer
+                        } else {
+                            &mut b.pending_resource
+                        };
                         if ev.flag & WaitFlag::READY == 0 {
-                            b.pending_resource = Some(a);
-                        } else if b.pending_resource == Some(a) {
-                            b.pending_resource = None;
+                            *slot = Some(a);
+                        } else if *slot == Some(a) {
+                            *slot = None;
                         }
                     }
                 }
-                EventKind::ResourceState if res_ok(a) => match ResourceOp::from_u8(ev.flag) {
-                    Some(ResourceOp::Locked) => resources[a as usize].holders.push((at, current)),
-                    Some(ResourceOp::Unlocked) => resources[a as usize].holders.push((at, None)),
-                    _ => {}
-                },
+                EventKind::ResourceState if res_ok(a) => {
+                    match ResourceOp::from_u8(ev.flag) {
+                        Some(ResourceOp::Locked) => resources[a as usize]
+                            .holders
+                            .push((at, current)),
+                        Some(ResourceOp::Unlocked) => {
+                            resources[a as usize].holders.push((at, None))
+                        }
+                        _ => {}
+                    }
+                }
                 EventKind::Mark => {
                     let text = trace
                         .strings
@@ -490,7 +530,9 @@ impl Timeline {
                         text,
                     });
                 }
-                EventKind::Heartbeat => heartbeats.push(HeartbeatTick { at, lag_us: a }),
+                EventKind::Heartbeat => {
+                    heartbeats.push(HeartbeatTick { at, lag_us: a })
+                }
                 EventKind::RunEnd => {
                     run_end = Some(at);
                     timed_out = ev.flag != 0;
@@ -509,6 +551,8 @@ impl Timeline {
                     end,
                     state,
                     waiting_on: b.waiting_on,
+                    timer_pending: b.state == Some(TaskState::Idle)
+                        && b.timer_pending,
                 });
             }
         }
@@ -571,6 +615,8 @@ fn switch(
             end: at,
             state: prev,
             waiting_on: b.waiting_on,
+            timer_pending: b.state == Some(TaskState::Idle)
+                && b.timer_pending,
         });
     }
     b.state = Some(state);
@@ -590,6 +636,8 @@ fn finish(t: &mut TaskLine, b: &mut Building, at: Stamp) {
             end: at,
             state: prev,
             waiting_on: b.waiting_on,
+            timer_pending: b.state == Some(TaskState::Idle)
+                && b.timer_pending,
         });
     }
     b.state = None;

@@ -24,7 +24,9 @@ pub struct Deadlock {
 impl Timeline {
     /// Runtime-clock ns during which both tasks were alive.
     pub fn overlap_ns(&self, a: TaskIdx, b: TaskIdx) -> u64 {
-        let (Some(a), Some(b)) = (self.tasks.get(a as usize), self.tasks.get(b as usize)) else {
+        let (Some(a), Some(b)) =
+            (self.tasks.get(a as usize), self.tasks.get(b as usize))
+        else {
             return 0;
         };
         let end = self.end.rt_ns;
@@ -64,9 +66,13 @@ impl Timeline {
         (peak.max(0) as usize, peak_at)
     }
 
-    fn counted_tasks<'a>(&'a self, prefix: Option<&'a str>) -> impl Iterator<Item = &'a TaskLine> {
+    fn counted_tasks<'a>(
+        &'a self,
+        prefix: Option<&'a str>,
+    ) -> impl Iterator<Item = &'a TaskLine> {
         self.scenario_tasks().filter(move |t| {
-            t.info.kind != TaskKind::BlockOn && prefix.is_none_or(|p| t.info.name.starts_with(p))
+            t.info.kind != TaskKind::BlockOn
+                && prefix.is_none_or(|p| t.info.name.starts_with(p))
         })
     }
 
@@ -83,9 +89,11 @@ impl Timeline {
         if self.heartbeats.is_empty() {
             return None;
         }
-        let mut lags: Vec<u32> = self.heartbeats.iter().map(|h| h.lag_us).collect();
+        let mut lags: Vec<u32> =
+            self.heartbeats.iter().map(|h| h.lag_us).collect();
         lags.sort_unstable();
-        let rank = ((p.clamp(0.0, 100.0) / 100.0) * (lags.len() - 1) as f64).round() as usize;
+        let rank = ((p.clamp(0.0, 100.0) / 100.0) * (lags.len() - 1) as f64)
+            .round() as usize;
         Some(lags[rank])
     }
 
@@ -95,7 +103,8 @@ impl Timeline {
 
     /// Scenario tasks still alive when the scenario finished: nobody waited for them.
     pub fn leaks(&self) -> Vec<TaskIdx> {
-        let Some(finish) = self.run_end else {
+        // A run stopped at its time limit had a root still waiting: stuck, not leaked.
+        let Some(finish) = self.run_end.filter(|_| !self.timed_out) else {
             return Vec::new();
         };
         self.scenario_tasks()
@@ -132,9 +141,7 @@ impl Timeline {
             if state.state != TaskState::Idle {
                 return None; // running, scheduled or blocking: it can still move
             }
-            if let Some(r) = state.waiting_on
-                && self.resource(r).is_some_and(|r| r.info.is_timer())
-            {
+            if state.timer_pending {
                 return None; // a timer will wake it
             }
             stuck.push((t.info.idx, state.waiting_on));
@@ -146,9 +153,16 @@ impl Timeline {
     }
 
     /// Follow task → resource it waits on → task holding it, looking for a loop.
-    fn wait_cycle(&self, stuck: &[(TaskIdx, Option<ResourceIdx>)], at: Stamp) -> Vec<DeadlockLink> {
-        let waits = |t: TaskIdx| stuck.iter().find(|(s, _)| *s == t).and_then(|(_, r)| *r);
-        let holder = |r: ResourceIdx| self.resource(r).and_then(|r| r.holder_at(at));
+    fn wait_cycle(
+        &self,
+        stuck: &[(TaskIdx, Option<ResourceIdx>)],
+        at: Stamp,
+    ) -> Vec<DeadlockLink> {
+        let waits = |t: TaskIdx| {
+            stuck.iter().find(|(s, _)| *s == t).and_then(|(_, r)| *r)
+        };
+        let holder =
+            |r: ResourceIdx| self.resource(r).and_then(|r| r.holder_at(at));
         for &(start, _) in stuck {
             let mut path: Vec<DeadlockLink> = Vec::new();
             let mut at = start;
@@ -160,7 +174,8 @@ impl Timeline {
                     held_by,
                 });
                 let Some(next) = held_by else { break };
-                if let Some(pos) = path.iter().position(|l| l.task == next) {
+                if let Some(pos) = path.iter().position(|l| l.task == next)
+                {
                     return path.split_off(pos);
                 }
                 at = next;
@@ -172,13 +187,16 @@ impl Timeline {
     /// A sentence naming a deadlock's cycle, for a learner.
     pub fn describe_deadlock(&self, d: &Deadlock) -> String {
         let name = |t: TaskIdx| {
-            self.tasks
-                .get(t as usize)
-                .map_or_else(|| format!("task #{t}"), |t| format!("`{}`", t.label()))
+            self.tasks.get(t as usize).map_or_else(
+                || format!("task #{t}"),
+                |t| format!("`{}`", t.label()),
+            )
         };
         let res = |r: ResourceIdx| {
-            self.resource(r)
-                .map_or_else(|| format!("resource #{r}"), |r| r.info.describe())
+            self.resource(r).map_or_else(
+                || format!("resource #{r}"),
+                |r| r.info.describe(),
+            )
         };
         if d.cycle.is_empty() {
             let parts: Vec<String> = d
@@ -186,10 +204,16 @@ impl Timeline {
                 .iter()
                 .map(|(t, r)| match r {
                     Some(r) => format!("{} waits on {}", name(*t), res(*r)),
-                    None => format!("{} waits on something that never comes", name(*t)),
+                    None => format!(
+                        "{} waits on something that never comes",
+                        name(*t)
+                    ),
                 })
                 .collect();
-            return format!("no task can make progress: {}", parts.join("; "));
+            return format!(
+                "no task can make progress: {}",
+                parts.join("; ")
+            );
         }
         let parts: Vec<String> = d
             .cycle
@@ -201,14 +225,20 @@ impl Timeline {
                     res(l.waits_on),
                     name(h)
                 ),
-                None => format!("{} waits for {}", name(l.task), res(l.waits_on)),
+                None => format!(
+                    "{} waits for {}",
+                    name(l.task),
+                    res(l.waits_on)
+                ),
             })
             .collect();
         format!("deadlock: {}", parts.join(", "))
     }
 
     /// How many scenario tasks ended each way: for summaries.
-    pub fn outcome_counts(&self) -> std::collections::BTreeMap<&'static str, usize> {
+    pub fn outcome_counts(
+        &self,
+    ) -> std::collections::BTreeMap<&'static str, usize> {
         let mut counts = std::collections::BTreeMap::new();
         for t in self
             .scenario_tasks()

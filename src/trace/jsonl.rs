@@ -20,8 +20,8 @@
 //! [`read_lenient`] / [`load_lenient`] also return everything read before it.
 
 use super::{
-    Event, EventKind, FORMAT_NAME, FORMAT_VERSION, Header, ResourceInfo, ResourceOp, TaskInfo,
-    ThreadInfo, Trace,
+    Event, EventKind, FORMAT_NAME, FORMAT_VERSION, Header, ResourceInfo,
+    ResourceOp, TaskInfo, ThreadInfo, Trace,
 };
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -127,12 +127,16 @@ impl fmt::Display for TraceFileErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         use TraceFileErrorKind::*;
         match self {
-            Io { doing, error } => write!(f, "could not {doing} the file: {error}"),
+            Io { doing, error } => {
+                write!(f, "could not {doing} the file: {error}")
+            }
             Empty => write!(
                 f,
                 "the file is empty; an asyncscope trace starts with a header line"
             ),
-            NotATrace(why) => write!(f, "this is not an asyncscope trace: {why}"),
+            NotATrace(why) => {
+                write!(f, "this is not an asyncscope trace: {why}")
+            }
             Version { found } => {
                 write!(
                     f,
@@ -141,11 +145,20 @@ impl fmt::Display for TraceFileErrorKind {
                 if *found > FORMAT_VERSION as u64 {
                     write!(f, " (it was saved by a newer asyncscope)")
                 } else {
-                    write!(f, " (an older format that is no longer supported)")
+                    write!(
+                        f,
+                        " (an older format that is no longer supported)"
+                    )
                 }
             }
-            InvalidJson(msg) => write!(f, "invalid JSON: {msg} (the file may be cut or damaged)"),
-            NotUtf8 => write!(f, "the line is not UTF-8 text (the file is damaged)"),
+            InvalidJson(msg) => write!(
+                f,
+                "invalid JSON: {msg} (the file may be cut or damaged)"
+            ),
+            NotUtf8 => write!(
+                f,
+                "the line is not UTF-8 text (the file is damaged)"
+            ),
             LineTooLong => write!(
                 f,
                 "the line is longer than {} MiB, which no trace line is (the file is damaged)",
@@ -156,7 +169,9 @@ impl fmt::Display for TraceFileErrorKind {
                 "unknown record type {t:?} (expected thread, task, resource, string, ev or values)"
             ),
             UnknownEventKind(k) => write!(f, "unknown event kind {k:?}"),
-            BadRecord { what, message } => write!(f, "bad {what} line: {message}"),
+            BadRecord { what, message } => {
+                write!(f, "bad {what} line: {message}")
+            }
             OutOfOrder {
                 what,
                 found,
@@ -221,7 +236,10 @@ fn json_message(e: &serde_json::Error) -> String {
 }
 
 /// Syntax errors mean damage; data errors mean valid JSON of the wrong shape.
-fn json_error(e: &serde_json::Error, what: &'static str) -> TraceFileErrorKind {
+fn json_error(
+    e: &serde_json::Error,
+    what: &'static str,
+) -> TraceFileErrorKind {
     use serde_json::error::Category;
     match e.classify() {
         Category::Data => TraceFileErrorKind::BadRecord {
@@ -367,7 +385,10 @@ pub fn save(trace: &Trace, path: &Path) -> Result<(), TraceFileError> {
     let Some(name) = path.file_name() else {
         return Err(io_err(
             "create",
-            io::Error::new(io::ErrorKind::InvalidInput, "the path names no file"),
+            io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "the path names no file",
+            ),
         ));
     };
     // Unique per process and per call, so concurrent saves do not share a temp file.
@@ -381,7 +402,8 @@ pub fn save(trace: &Trace, path: &Path) -> Result<(), TraceFileError> {
     let tmp = path.with_file_name(tmp_name);
 
     let result = (|| {
-        let file = std::fs::File::create(&tmp).map_err(|e| io_err("create", e))?;
+        let file =
+            std::fs::File::create(&tmp).map_err(|e| io_err("create", e))?;
         write(trace, &file).map_err(|e| io_err("write", e))?;
         // Without the sync, a power loss after the rename could leave an empty file.
         file.sync_all().map_err(|e| io_err("write", e))?;
@@ -475,7 +497,10 @@ impl<R: BufRead> Lines<R> {
             }
             return match std::str::from_utf8(&self.buf) {
                 Ok(s) => Ok(Some(s)),
-                Err(_) => Err(TraceFileError::at(self.line, TraceFileErrorKind::NotUtf8)),
+                Err(_) => Err(TraceFileError::at(
+                    self.line,
+                    TraceFileErrorKind::NotUtf8,
+                )),
             };
         }
     }
@@ -485,8 +510,12 @@ impl<R: BufRead> Lines<R> {
 fn parse_header(line: &str) -> Result<Header, TraceFileErrorKind> {
     use serde_json::Value;
     let not_a_trace = |why: String| TraceFileErrorKind::NotATrace(why);
-    let value: Value = serde_json::from_str(line)
-        .map_err(|e| not_a_trace(format!("the first line is not JSON ({})", json_message(&e))))?;
+    let value: Value = serde_json::from_str(line).map_err(|e| {
+        not_a_trace(format!(
+            "the first line is not JSON ({})",
+            json_message(&e)
+        ))
+    })?;
     let Value::Object(obj) = &value else {
         return Err(not_a_trace(
             "the first line is not a JSON object with \"format\": \"asyncscope-trace\"".into(),
@@ -515,14 +544,20 @@ fn parse_header(line: &str) -> Result<Header, TraceFileErrorKind> {
             });
         }
     }
-    serde_json::from_value(value).map_err(|e| TraceFileErrorKind::BadRecord {
-        what: "header",
-        message: json_message(&e),
+    serde_json::from_value(value).map_err(|e| {
+        TraceFileErrorKind::BadRecord {
+            what: "header",
+            message: json_message(&e),
+        }
     })
 }
 
 /// Checks a definition is numbered next in its table.
-fn check_next(what: &'static str, found: u64, len: usize) -> Result<(), TraceFileErrorKind> {
+fn check_next(
+    what: &'static str,
+    found: u64,
+    len: usize,
+) -> Result<(), TraceFileErrorKind> {
     if found == len as u64 {
         Ok(())
     } else {
@@ -535,7 +570,10 @@ fn check_next(what: &'static str, found: u64, len: usize) -> Result<(), TraceFil
 }
 
 /// The same checks as [`Trace::validate`], made against what is defined so far.
-fn check_event(trace: &Trace, ev: &Event) -> Result<(), TraceFileErrorKind> {
+fn check_event(
+    trace: &Trace,
+    ev: &Event,
+) -> Result<(), TraceFileErrorKind> {
     use EventKind::*;
     let refers = match ev.kind {
         TaskSpawn | PollStart | PollEnd | Wake | TaskClose | Outcome => {
@@ -559,7 +597,9 @@ fn check_event(trace: &Trace, ev: &Event) -> Result<(), TraceFileErrorKind> {
     }
     // ClockSync's `thread` holds the clock's high bits. With no threads defined, thread 0 is
     // implied (as in `Trace::validate`).
-    if ev.kind != ClockSync && ev.thread as usize >= trace.threads.len().max(1) {
+    if ev.kind != ClockSync
+        && ev.thread as usize >= trace.threads.len().max(1)
+    {
         return Err(TraceFileErrorKind::Undefined {
             event: ev.kind,
             what: "thread",
@@ -582,7 +622,10 @@ fn check_event(trace: &Trace, ev: &Event) -> Result<(), TraceFileErrorKind> {
 }
 
 /// Adds one non-header line to `trace`.
-fn read_record(trace: &mut Trace, line: &str) -> Result<(), TraceFileErrorKind> {
+fn read_record(
+    trace: &mut Trace,
+    line: &str,
+) -> Result<(), TraceFileErrorKind> {
     let tag: Tag = serde_json::from_str(line).map_err(|e| match e.classify() {
         serde_json::error::Category::Data => TraceFileErrorKind::BadRecord {
             what: "record",
@@ -597,10 +640,12 @@ fn read_record(trace: &mut Trace, line: &str) -> Result<(), TraceFileErrorKind> 
         "ev" => {
             let ev: EvIn = parse(line, "event")?;
             use serde::de::IntoDeserializer;
-            let de: serde::de::value::StrDeserializer<serde::de::value::Error> =
-                ev.k.as_ref().into_deserializer();
-            let kind = EventKind::deserialize(de)
-                .map_err(|_| TraceFileErrorKind::UnknownEventKind(ev.k.to_string()))?;
+            let de: serde::de::value::StrDeserializer<
+                serde::de::value::Error,
+            > = ev.k.as_ref().into_deserializer();
+            let kind = EventKind::deserialize(de).map_err(|_| {
+                TraceFileErrorKind::UnknownEventKind(ev.k.to_string())
+            })?;
             let event = Event::new(kind, ev.w, ev.th, ev.a, ev.f);
             check_event(trace, &event)?;
             trace.events.push(event);
@@ -629,7 +674,11 @@ fn read_record(trace: &mut Trace, line: &str) -> Result<(), TraceFileErrorKind> 
             let v: ValuesIn = parse(line, "values")?;
             trace.values.extend(v.values);
         }
-        other => return Err(TraceFileErrorKind::UnknownRecord(other.to_string())),
+        other => {
+            return Err(TraceFileErrorKind::UnknownRecord(
+                other.to_string(),
+            ));
+        }
     }
     Ok(())
 }
@@ -653,7 +702,8 @@ pub fn read_lenient(
                 kind: TraceFileErrorKind::Empty,
             });
         }
-        Some(first) => parse_header(first).map_err(|k| TraceFileError::at(lines.line, k))?,
+        Some(first) => parse_header(first)
+            .map_err(|k| TraceFileError::at(lines.line, k))?,
     };
     let mut trace = Trace::empty(header);
     loop {
@@ -678,14 +728,15 @@ pub fn read(input: impl BufRead) -> Result<Trace, TraceFileError> {
 }
 
 fn open(path: &Path) -> Result<BufReader<std::fs::File>, TraceFileError> {
-    let file = std::fs::File::open(path).map_err(|error| TraceFileError {
-        path: Some(path.to_path_buf()),
-        line: None,
-        kind: TraceFileErrorKind::Io {
-            doing: "open",
-            error,
-        },
-    })?;
+    let file =
+        std::fs::File::open(path).map_err(|error| TraceFileError {
+            path: Some(path.to_path_buf()),
+            line: None,
+            kind: TraceFileErrorKind::Io {
+                doing: "open",
+                error,
+            },
+        })?;
     Ok(BufReader::with_capacity(1 << 16, file))
 }
 
@@ -695,9 +746,13 @@ pub fn load(path: &Path) -> Result<Trace, TraceFileError> {
 }
 
 /// [`read_lenient`] from a file; errors name it.
-pub fn load_lenient(path: &Path) -> Result<(Trace, Option<TraceFileError>), TraceFileError> {
+pub fn load_lenient(
+    path: &Path,
+) -> Result<(Trace, Option<TraceFileError>), TraceFileError> {
     match read_lenient(open(path)?) {
-        Ok((trace, damage)) => Ok((trace, damage.map(|e| e.with_path(path)))),
+        Ok((trace, damage)) => {
+            Ok((trace, damage.map(|e| e.with_path(path))))
+        }
         Err(e) => Err(e.with_path(path)),
     }
 }

@@ -27,7 +27,9 @@ pub type ResourceIdx = u32;
 pub type ThreadIdx = u16;
 
 /// What happened. The meaning of `Event::a` and `Event::flag` depends on the kind.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 #[repr(u8)]
 pub enum EventKind {
@@ -81,7 +83,13 @@ const _: () = assert!(std::mem::size_of::<Event>() == 16);
 pub const MAX_CLOCK_NS: u64 = (1 << 48) - 1;
 
 impl Event {
-    pub fn new(kind: EventKind, wall_ns: u64, thread: ThreadIdx, a: u32, flag: u8) -> Self {
+    pub fn new(
+        kind: EventKind,
+        wall_ns: u64,
+        thread: ThreadIdx,
+        a: u32,
+        flag: u8,
+    ) -> Self {
         Event {
             wall_ns,
             a,
@@ -109,7 +117,9 @@ impl Event {
 }
 
 /// How a task ended, as far as the task itself could tell.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 #[repr(u8)]
 pub enum Outcome {
@@ -147,7 +157,9 @@ impl WaitFlag {
 }
 
 /// A change of a resource's state, made by the task in poll on the event's thread.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 #[repr(u8)]
 pub enum ResourceOp {
@@ -171,7 +183,9 @@ impl ResourceOp {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum TaskKind {
     Task,
@@ -255,6 +269,11 @@ pub struct ResourceInfo {
 impl ResourceInfo {
     /// A short name a learner can read: "Sleep 3000 ms", "Mutex (account A)", "channel jobs".
     pub fn describe(&self) -> String {
+        if self.kind == "wait"
+            && let Some(label) = &self.label
+        {
+            return label.clone();
+        }
         let mut s = self.concrete_type.clone();
         if let Some(label) = &self.label {
             s = format!("{s} {label}");
@@ -371,7 +390,8 @@ impl Trace {
 
     /// Bytes the in-memory trace holds, side tables included.
     pub fn memory_bytes(&self) -> usize {
-        let strings: usize = self.strings.iter().map(|s| s.capacity() + 24).sum();
+        let strings: usize =
+            self.strings.iter().map(|s| s.capacity() + 24).sum();
         let tasks: usize = self
             .tasks
             .iter()
@@ -387,12 +407,18 @@ impl Trace {
     pub fn validate(&self) -> Result<(), String> {
         for (i, t) in self.tasks.iter().enumerate() {
             if t.idx as usize != i {
-                return Err(format!("task {} is listed at position {i}", t.idx));
+                return Err(format!(
+                    "task {} is listed at position {i}",
+                    t.idx
+                ));
             }
         }
         for (i, r) in self.resources.iter().enumerate() {
             if r.idx as usize != i {
-                return Err(format!("resource {} is listed at position {i}", r.idx));
+                return Err(format!(
+                    "resource {} is listed at position {i}",
+                    r.idx
+                ));
             }
         }
         for (i, ev) in self.events.iter().enumerate() {
@@ -406,9 +432,13 @@ impl Trace {
                 EventKind::ResourceNew
                 | EventKind::ResourcePoll
                 | EventKind::ResourceState
-                | EventKind::ResourceClose => ("resource", self.resources.len()),
+                | EventKind::ResourceClose => {
+                    ("resource", self.resources.len())
+                }
                 EventKind::Mark => ("string", self.strings.len()),
-                EventKind::Heartbeat | EventKind::ClockSync | EventKind::RunEnd => continue,
+                EventKind::Heartbeat
+                | EventKind::ClockSync
+                | EventKind::RunEnd => continue,
             };
             if ev.a as usize >= count {
                 return Err(format!(
@@ -416,7 +446,9 @@ impl Trace {
                     ev.kind, ev.a
                 ));
             }
-            if ev.kind != EventKind::ClockSync && ev.thread as usize >= self.threads.len().max(1) {
+            if ev.kind != EventKind::ClockSync
+                && ev.thread as usize >= self.threads.len().max(1)
+            {
                 return Err(format!(
                     "event {i} ({:?}) refers to thread {} but only {} are defined",
                     ev.kind,
@@ -424,11 +456,21 @@ impl Trace {
                     self.threads.len()
                 ));
             }
-            if ev.kind == EventKind::Outcome && Outcome::from_u8(ev.flag).is_none() {
-                return Err(format!("event {i} has an unknown outcome {}", ev.flag));
+            if ev.kind == EventKind::Outcome
+                && Outcome::from_u8(ev.flag).is_none()
+            {
+                return Err(format!(
+                    "event {i} has an unknown outcome {}",
+                    ev.flag
+                ));
             }
-            if ev.kind == EventKind::ResourceState && ResourceOp::from_u8(ev.flag).is_none() {
-                return Err(format!("event {i} has an unknown resource op {}", ev.flag));
+            if ev.kind == EventKind::ResourceState
+                && ResourceOp::from_u8(ev.flag).is_none()
+            {
+                return Err(format!(
+                    "event {i} has an unknown resource op {}",
+                    ev.flag
+                ));
             }
         }
         Ok(())

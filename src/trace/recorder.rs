@@ -11,8 +11,9 @@
 //! view lags by at most that.
 
 use super::{
-    Clock, Event, EventKind, Header, Location, Outcome, ResourceIdx, ResourceInfo, ResourceOp,
-    TaskIdx, TaskInfo, TaskKind, ThreadIdx, ThreadInfo, Trace,
+    Clock, Event, EventKind, Header, Location, Outcome, ResourceIdx,
+    ResourceInfo, ResourceOp, TaskIdx, TaskInfo, TaskKind, ThreadIdx,
+    ThreadInfo, Trace,
 };
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
@@ -102,7 +103,8 @@ impl Session {
 
     /// Fix the runtime clock's zero. Call once, inside the runtime, before the scenario starts.
     pub fn set_runtime_zero(&self) {
-        *self.shared.runtime_zero.lock().unwrap() = Some(tokio::time::Instant::now());
+        *self.shared.runtime_zero.lock().unwrap() =
+            Some(tokio::time::Instant::now());
     }
 
     /// Make the current thread record into this session until [`detach_current_thread`] (or thread exit).
@@ -134,15 +136,18 @@ impl Session {
     /// Other threads must have stopped or detached first (shut the runtime down).
     pub fn finish(self, mut header: Header) -> Trace {
         detach_current_thread();
-        let batches = std::mem::take(&mut *self.shared.batches.lock().unwrap());
-        let mut events = Vec::with_capacity(batches.iter().map(Vec::len).sum());
+        let batches =
+            std::mem::take(&mut *self.shared.batches.lock().unwrap());
+        let mut events =
+            Vec::with_capacity(batches.iter().map(Vec::len).sum());
         for batch in batches {
             events.extend_from_slice(&batch);
         }
         // Stable: events of one thread arrive in order and keep it.
         events.sort_by_key(|e| e.wall_ns);
         events.shrink_to_fit();
-        let tables = std::mem::take(&mut *self.shared.tables.lock().unwrap());
+        let tables =
+            std::mem::take(&mut *self.shared.tables.lock().unwrap());
         header.clock = self.shared.clock;
         Trace {
             header,
@@ -215,7 +220,10 @@ impl ThreadSink {
 
     fn flush_mut(&mut self, now: u64) {
         if self.buf.len() == self.buf.capacity() {
-            let full = std::mem::replace(&mut self.buf, Vec::with_capacity(FLUSH_EVERY_EVENTS));
+            let full = std::mem::replace(
+                &mut self.buf,
+                Vec::with_capacity(FLUSH_EVERY_EVENTS),
+            );
             self.shared.batches.lock().unwrap().push(full);
         } else if !self.buf.is_empty() {
             // A partial batch (idle thread, timer): copy it out so no spare capacity is kept.
@@ -232,7 +240,9 @@ impl ThreadSink {
             self.sync_clock(wall);
         }
         self.buf.push(Event::new(kind, wall, self.thread, a, flag));
-        if self.buf.len() >= FLUSH_EVERY_EVENTS || wall - self.last_flush_ns > FLUSH_EVERY_NS {
+        if self.buf.len() >= FLUSH_EVERY_EVENTS
+            || wall - self.last_flush_ns > FLUSH_EVERY_NS
+        {
             self.flush_mut(wall);
         }
     }
@@ -338,7 +348,8 @@ pub fn outcome(outcome: Outcome, extra_flags: u8) {
 pub fn mark_current_task_as_probe() {
     with_sink(|s| {
         if let Some(task) = s.current_task() {
-            s.shared.tables.lock().unwrap().tasks[task as usize].probe = true;
+            s.shared.tables.lock().unwrap().tasks[task as usize].probe =
+                true;
         }
     });
 }
@@ -371,7 +382,18 @@ pub fn new_resource(mut info: ResourceInfo) -> Option<ResourceIdx> {
 pub fn mark_last_resource_as_probe() {
     with_sink(|s| {
         if let Some(r) = s.last_resource {
-            s.shared.tables.lock().unwrap().resources[r as usize].probe = true;
+            s.shared.tables.lock().unwrap().resources[r as usize].probe =
+                true;
+        }
+    });
+}
+
+/// Name the resource most recently created on this thread ("account A" for a tokio Mutex).
+pub fn label_last_resource(label: &str) {
+    with_sink(|s| {
+        if let Some(r) = s.last_resource {
+            s.shared.tables.lock().unwrap().resources[r as usize].label =
+                Some(label.to_string());
         }
     });
 }
@@ -410,10 +432,12 @@ pub struct RecorderLayer {
 
 /// Waker callsites that only ever report clones and drops. tokio passes each callsite a fixed
 /// op string, so one sighting is enough to turn the callsite off for good.
-static MUTED: RwLock<Vec<tracing::callsite::Identifier>> = RwLock::new(Vec::new());
+static MUTED: RwLock<Vec<tracing::callsite::Identifier>> =
+    RwLock::new(Vec::new());
 
 fn is_muted(meta: &Metadata<'_>) -> bool {
-    meta.target() == "tokio::task::waker" && MUTED.read().unwrap().contains(&meta.callsite())
+    meta.target() == "tokio::task::waker"
+        && MUTED.read().unwrap().contains(&meta.callsite())
 }
 
 fn mute(meta: &Metadata<'_>) {
@@ -433,13 +457,18 @@ fn is_ours(meta: &Metadata<'_>) -> bool {
     } else {
         matches!(
             meta.target(),
-            "tokio::task::waker" | "runtime::resource::poll_op" | "runtime::resource::state_update"
+            "tokio::task::waker"
+                | "runtime::resource::poll_op"
+                | "runtime::resource::state_update"
         )
     }
 }
 
 impl<S: Subscriber> Layer<S> for RecorderLayer {
-    fn register_callsite(&self, meta: &'static Metadata<'static>) -> Interest {
+    fn register_callsite(
+        &self,
+        meta: &'static Metadata<'static>,
+    ) -> Interest {
         if !self.share_callsites && is_muted(meta) {
             Interest::never()
         } else if is_ours(meta) {
@@ -455,7 +484,12 @@ impl<S: Subscriber> Layer<S> for RecorderLayer {
         self.share_callsites || is_ours(meta)
     }
 
-    fn on_new_span(&self, attrs: &Attributes<'_>, id: &Id, _ctx: Context<'_, S>) {
+    fn on_new_span(
+        &self,
+        attrs: &Attributes<'_>,
+        id: &Id,
+        _ctx: Context<'_, S>,
+    ) {
         let meta = attrs.metadata();
         match meta.name() {
             "runtime.spawn" => {
@@ -511,7 +545,10 @@ impl<S: Subscriber> Layer<S> for RecorderLayer {
                         });
                         idx
                     };
-                    s.last_resource = Some(idx);
+                    // Only outermost ones: a Mutex makes its inner Semaphore inside its own span.
+                    if s.resources.is_empty() {
+                        s.last_resource = Some(idx);
+                    }
                     s.shared
                         .spans
                         .write()
@@ -546,7 +583,8 @@ impl<S: Subscriber> Layer<S> for RecorderLayer {
                 s.push(EventKind::PollEnd, t, 0);
             }
             Some(SpanRef::Resource(r)) => {
-                if let Some(pos) = s.resources.iter().rposition(|&x| x == r) {
+                if let Some(pos) = s.resources.iter().rposition(|&x| x == r)
+                {
                     s.resources.remove(pos);
                 }
             }
@@ -562,7 +600,9 @@ impl<S: Subscriber> Layer<S> for RecorderLayer {
                 Some(SpanRef::Task(t)) => {
                     s.shared.spans.write().unwrap().remove(&id.into_u64());
                     s.push(EventKind::TaskClose, t, 0);
-                    let blocking = s.shared.tables.lock().unwrap().tasks[t as usize].kind
+                    let blocking = s.shared.tables.lock().unwrap().tasks
+                        [t as usize]
+                        .kind
                         == TaskKind::Blocking;
                     if blocking {
                         let now = s.shared.wall_ns();
@@ -593,11 +633,17 @@ impl<S: Subscriber> Layer<S> for RecorderLayer {
             }
             with_sink(|s| {
                 if f.op != WakerOp::Other
-                    && let Some(SpanRef::Task(t)) = s.lookup(&Id::from_non_zero_u64(
-                        std::num::NonZeroU64::new(f.span_id).unwrap_or(std::num::NonZeroU64::MIN),
-                    ))
+                    && let Some(SpanRef::Task(t)) =
+                        s.lookup(&Id::from_non_zero_u64(
+                            std::num::NonZeroU64::new(f.span_id)
+                                .unwrap_or(std::num::NonZeroU64::MIN),
+                        ))
                 {
-                    s.push(EventKind::Wake, t, (f.op == WakerOp::WakeByRef) as u8);
+                    s.push(
+                        EventKind::Wake,
+                        t,
+                        (f.op == WakerOp::WakeByRef) as u8,
+                    );
                 }
             });
         } else if target == "runtime::resource::poll_op" {
@@ -624,8 +670,16 @@ impl<S: Subscriber> Layer<S> for RecorderLayer {
                     }
                 }
                 match f.locked {
-                    Some(true) => s.push(EventKind::ResourceState, r, ResourceOp::Locked as u8),
-                    Some(false) => s.push(EventKind::ResourceState, r, ResourceOp::Unlocked as u8),
+                    Some(true) => s.push(
+                        EventKind::ResourceState,
+                        r,
+                        ResourceOp::Locked as u8,
+                    ),
+                    Some(false) => s.push(
+                        EventKind::ResourceState,
+                        r,
+                        ResourceOp::Unlocked as u8,
+                    ),
                     None => {}
                 }
             });
@@ -702,8 +756,13 @@ impl Visit for ResourceFields {
     }
     fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
         match field.name() {
-            "concrete_type" => self.concrete_type = format!("{value:?}").trim_matches('"').into(),
-            "kind" => self.kind = format!("{value:?}").trim_matches('"').into(),
+            "concrete_type" => {
+                self.concrete_type =
+                    format!("{value:?}").trim_matches('"').into()
+            }
+            "kind" => {
+                self.kind = format!("{value:?}").trim_matches('"').into()
+            }
             _ => {}
         }
     }
@@ -757,7 +816,12 @@ impl Visit for PollOpFields {
             self.ready = value;
         }
     }
-    fn record_debug(&mut self, _field: &Field, _value: &dyn std::fmt::Debug) {}
+    fn record_debug(
+        &mut self,
+        _field: &Field,
+        _value: &dyn std::fmt::Debug,
+    ) {
+    }
 }
 
 #[derive(Default)]
@@ -777,7 +841,12 @@ impl Visit for StateFields {
             self.locked = Some(value);
         }
     }
-    fn record_debug(&mut self, _field: &Field, _value: &dyn std::fmt::Debug) {}
+    fn record_debug(
+        &mut self,
+        _field: &Field,
+        _value: &dyn std::fmt::Debug,
+    ) {
+    }
 }
 
 // ---- installing ------------------------------------------------------------------------------
@@ -800,32 +869,34 @@ pub fn install(console: bool) -> Option<ConsoleInfo> {
         .get_or_init(|| {
             use tracing_subscriber::layer::SubscriberExt;
             if console {
-                let (console_layer, server) = console_subscriber::ConsoleLayer::builder()
-                    .with_default_env()
-                    .build();
+                let (console_layer, server) =
+                    console_subscriber::ConsoleLayer::builder()
+                        .with_default_env()
+                        .build();
                 let address = server_address();
                 std::thread::Builder::new()
                     .name("console-server".into())
                     .spawn(move || {
-                        let rt = tokio::runtime::Builder::new_current_thread()
-                            .enable_all()
-                            .build()
-                            .expect("console server runtime");
+                        let rt =
+                            tokio::runtime::Builder::new_current_thread()
+                                .enable_all()
+                                .build()
+                                .expect("console server runtime");
                         let _ = rt.block_on(server.serve());
                     })
                     .expect("console server thread");
-                let subscriber =
-                    tracing_subscriber::registry()
-                        .with(console_layer)
-                        .with(RecorderLayer {
-                            share_callsites: true,
-                        });
+                let subscriber = tracing_subscriber::registry()
+                    .with(console_layer)
+                    .with(RecorderLayer {
+                        share_callsites: true,
+                    });
                 tracing::subscriber::set_global_default(subscriber).ok()?;
                 Some(ConsoleInfo { address })
             } else {
-                let subscriber = tracing_subscriber::registry().with(RecorderLayer {
-                    share_callsites: false,
-                });
+                let subscriber =
+                    tracing_subscriber::registry().with(RecorderLayer {
+                        share_callsites: false,
+                    });
                 let _ = tracing::subscriber::set_global_default(subscriber);
                 None
             }
@@ -835,5 +906,6 @@ pub fn install(console: bool) -> Option<ConsoleInfo> {
 
 fn server_address() -> String {
     // console-subscriber reads the same variable; its default is 127.0.0.1:6669.
-    std::env::var("TOKIO_CONSOLE_BIND").unwrap_or_else(|_| "127.0.0.1:6669".to_string())
+    std::env::var("TOKIO_CONSOLE_BIND")
+        .unwrap_or_else(|_| "127.0.0.1:6669".to_string())
 }

@@ -29,12 +29,12 @@ pub fn timed_run(rt: &tokio::runtime::Runtime, cycles: u64) -> Duration {
 pub fn cycles_from_args() -> (u64, u64) {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let parse = |i: usize, what: &str| -> u64 {
-        let text = args
-            .get(i)
-            .unwrap_or_else(|| panic!("usage: <cycles> <warmup> (missing {what})"));
-        text.replace('_', "")
-            .parse()
-            .unwrap_or_else(|_| panic!("{what} must be a whole number, not `{text}`"))
+        let text = args.get(i).unwrap_or_else(|| {
+            panic!("usage: <cycles> <warmup> (missing {what})")
+        });
+        text.replace('_', "").parse().unwrap_or_else(|_| {
+            panic!("{what} must be a whole number, not `{text}`")
+        })
     };
     (parse(0, "cycles"), parse(1, "warmup"))
 }
