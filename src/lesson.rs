@@ -629,6 +629,7 @@ pub fn render_markdown(markdown: &str, width: usize) -> String {
     let mut in_code = false;
     let mut heading: Option<HeadingLevel> = None;
     let mut table_row: Vec<String> = Vec::new();
+    let mut table_head: Vec<String> = Vec::new();
     let mut cell = String::new();
     let mut in_cell = false;
 
@@ -727,13 +728,26 @@ pub fn render_markdown(markdown: &str, width: usize) -> String {
                 table_row
                     .push(std::mem::take(&mut cell).trim().to_string());
             }
-            Event::End(TagEnd::TableHead)
-            | Event::End(TagEnd::TableRow) => {
-                let row = table_row.join(" │ ");
-                table_row.clear();
-                let wrapped = crate::export::text::wrap(&row, width, 4);
-                out.push_str(&wrapped.join("\n"));
-                out.push('\n');
+            Event::End(TagEnd::TableHead) => {
+                table_head = std::mem::take(&mut table_row);
+            }
+            // A row reads better in 80 columns as a block than squeezed on one line: the
+            // first cell as a bullet, the others under it, named by their column.
+            Event::End(TagEnd::TableRow) => {
+                let row = std::mem::take(&mut table_row);
+                for (i, cell) in row.iter().enumerate() {
+                    let line = if i == 0 {
+                        format!("• {cell}")
+                    } else {
+                        let head =
+                            table_head.get(i).map_or("", String::as_str);
+                        format!("  {head}: {cell}")
+                    };
+                    let wrapped =
+                        crate::export::text::wrap(&line, width, 4);
+                    out.push_str(&wrapped.join("\n"));
+                    out.push('\n');
+                }
             }
             Event::End(TagEnd::Table) => out.push('\n'),
             Event::Code(t) if in_cell => cell.push_str(&format!("`{t}`")),

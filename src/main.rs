@@ -139,6 +139,9 @@ fn list_lessons(dir: Option<PathBuf>) -> color_eyre::Result<ExitCode> {
     if lessons.is_empty() {
         eprintln!("no lessons found");
     }
+    println!(
+        "asyncio  asyncio ↔ tokio, side by side (asyncscope lesson asyncio)"
+    );
     Ok(if clean {
         ExitCode::SUCCESS
     } else {
@@ -147,6 +150,24 @@ fn list_lessons(dir: Option<PathBuf>) -> color_eyre::Result<ExitCode> {
 }
 
 fn show_lesson(args: LessonArgs) -> color_eyre::Result<ExitCode> {
+    let width = args.width.or_else(terminal_width).unwrap_or(80).max(40);
+    if args.id == "asyncio" || args.id == "asyncio-to-tokio" {
+        let dir = args.lessons.clone().unwrap_or_else(lesson::default_dir);
+        let path = dir.join("asyncio-to-tokio.md");
+        return match std::fs::read_to_string(&path) {
+            Ok(text) => {
+                print!(
+                    "{}",
+                    lesson::render_markdown(&text, width as usize)
+                );
+                Ok(ExitCode::SUCCESS)
+            }
+            Err(e) => {
+                eprintln!("error: cannot read {}: {e}", path.display());
+                Ok(ExitCode::from(1))
+            }
+        };
+    }
     let (lessons, _) = load_lessons(args.lessons);
     let Some(l) = lessons
         .iter()
@@ -161,7 +182,6 @@ fn show_lesson(args: LessonArgs) -> color_eyre::Result<ExitCode> {
         );
         return Ok(ExitCode::from(2));
     };
-    let width = args.width.or_else(terminal_width).unwrap_or(80).max(40);
     let mut out = std::io::stdout().lock();
     writeln!(out, "Lesson {} · {}\n", l.id, l.title)?;
     write!(out, "{}", lesson::render_markdown(&l.body, width as usize))?;

@@ -76,7 +76,7 @@ async fn run(ctx: Ctx, knobs: Knobs) {
     sleep(ctx.u(knobs.float("cancel_at"))).await;
     probe::mark("cancel!");
     if knobs.choice("how") == "abort" {
-        // Each future is dropped where it waits: no cleanup runs.
+        // Each future is dropped where it waits.
         handles.iter().for_each(|h| h.abort());
     } else {
         token.cancel(); // each task notices at its next await and cleans up

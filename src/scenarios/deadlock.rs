@@ -88,7 +88,8 @@ async fn two_transfers(
         transfer(a.clone(), b.clone(), 30, pause, sorted),
     );
     let ba = probe::spawn("transfer-ba", transfer(b, a, 10, pause, sorted));
-    let _ = tokio::join!(ab, ba); // with opposite orders: never returns
+    // With opposite orders, this never returns.
+    let _ = tokio::join!(ab, ba);
 }
 // lesson:end deadlock
 

@@ -64,7 +64,8 @@ async fn run_limited(ops: usize, op_len: Duration, limit: usize) -> usize {
         peak = peak.max(in_flight);
         probe::spawn_in(&mut set, &format!("op-{i}"), async move {
             operation(op_len).await;
-            // The slot frees when the task ends: the loop can spawn the next.
+            // The slot frees when the task ends:
+            // the loop can spawn the next.
             drop(permit);
         });
     }
