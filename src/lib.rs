@@ -3,7 +3,9 @@
 //! Data flows one way: scenario → recorder → [`trace::Trace`] → [`timeline::Timeline`] →
 //! exporters, grader, TUI.
 
+pub mod exercise;
 pub mod export;
+pub mod grade;
 pub mod lesson;
 pub mod probe;
 pub mod scenarios;

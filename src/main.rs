@@ -1,6 +1,7 @@
 //! The `asyncscope` command: list scenarios, run one on a recorded tokio runtime, print its
 //! timeline (text, JSON or Chrome trace), save or reload the trace.
 
+use asyncscope::exercise::{self, info::ExerciseInfo, progress};
 use asyncscope::export::{self, Format};
 use asyncscope::lesson;
 use asyncscope::scenarios::{self, Flavor, Knobs, RunOptions};
@@ -34,6 +35,44 @@ enum Command {
     },
     /// Read a lesson in the terminal: its text, the code that runs, then its runs' timelines.
     Lesson(LessonArgs),
+    /// List the exercises, with your progress.
+    Exercises,
+    /// Build, run and grade an exercise from the trace of its run (exit code 0 only if passed).
+    Check(CheckArgs),
+    /// Show an exercise's next hint (run again for a more explicit one).
+    Hint {
+        /// The exercise, e.g. `fetch_all`.
+        name: String,
+        /// Which hint (1 = gentlest); default: all of them.
+        #[arg(long)]
+        level: Option<usize>,
+    },
+    /// Put an exercise back as it started (your version is backed up first).
+    Reset {
+        /// The exercise, e.g. `fetch_all`.
+        name: String,
+    },
+}
+
+#[derive(Args, Debug)]
+struct CheckArgs {
+    /// The exercise to check (default: the one you are on).
+    name: Option<String>,
+    /// Check every exercise.
+    #[arg(long, conflicts_with = "name")]
+    all: bool,
+    /// What to print.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    format: CheckFormat,
+    /// Grade another package's binary (used to verify solutions): PACKAGE:BIN.
+    #[arg(long, hide = true, value_name = "PACKAGE:BIN")]
+    binary: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum CheckFormat {
+    Text,
+    Json,
 }
 
 #[derive(Args, Debug)]
@@ -113,7 +152,283 @@ fn main() -> color_eyre::Result<ExitCode> {
         Some(Command::Run(args)) => run(args),
         Some(Command::Lessons { lessons }) => list_lessons(lessons),
         Some(Command::Lesson(args)) => show_lesson(args),
+        Some(Command::Exercises) => list_exercises(),
+        Some(Command::Check(args)) => check_exercises(args),
+        Some(Command::Hint { name, level }) => show_hint(&name, level),
+        Some(Command::Reset { name }) => reset_exercise(&name),
     }
+}
+
+fn exercise_infos() -> Result<Vec<ExerciseInfo>, ExitCode> {
+    let root = exercise::workspace_root();
+    exercise::info::load(&root.join("exercises").join("info.toml")).map_err(
+        |e| {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        },
+    )
+}
+
+fn find_exercise(
+    infos: &[ExerciseInfo],
+    name: &str,
+) -> Result<ExerciseInfo, ExitCode> {
+    infos
+        .iter()
+        .find(|i| i.name == name)
+        .cloned()
+        .ok_or_else(|| {
+            let names: Vec<&str> =
+                infos.iter().map(|i| i.name.as_str()).collect();
+            eprintln!(
+                "error: there is no exercise `{name}`; exercises: {}",
+                names.join(", ")
+            );
+            ExitCode::from(2)
+        })
+}
+
+fn list_exercises() -> color_eyre::Result<ExitCode> {
+    let infos = match exercise_infos() {
+        Ok(i) => i,
+        Err(code) => return Ok(code),
+    };
+    let (progress, warning) = progress::load(&exercise::workspace_root());
+    if let Some(w) = warning {
+        eprintln!("warning: {w}");
+    }
+    for i in &infos {
+        let mark = match progress.passed.get(&i.name) {
+            Some(true) => "✓",
+            Some(false) => "✗",
+            None => "·",
+        };
+        println!("{mark} {:<20} after lesson {}", i.name, i.lesson);
+    }
+    println!(
+        "\n✓ passed  ✗ tried, not yet  · not tried · check one: asyncscope check NAME"
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check_exercises(args: CheckArgs) -> color_eyre::Result<ExitCode> {
+    let infos = match exercise_infos() {
+        Ok(i) => i,
+        Err(code) => return Ok(code),
+    };
+    let root = exercise::workspace_root();
+    let (mut progress, warning) = progress::load(&root);
+    if let Some(w) = warning {
+        eprintln!("warning: {w}");
+    }
+    let names: Vec<String> = if args.all {
+        infos.iter().map(|i| i.name.clone()).collect()
+    } else if let Some(n) = args.name.clone() {
+        vec![n]
+    } else {
+        let current = progress
+            .current
+            .clone()
+            .filter(|c| infos.iter().any(|i| &i.name == c))
+            .or_else(|| {
+                infos
+                    .iter()
+                    .find(|i| progress.passed.get(&i.name) != Some(&true))
+                    .map(|i| i.name.clone())
+            });
+        match current {
+            Some(c) => vec![c],
+            None => {
+                println!("every exercise has passed: well done");
+                return Ok(ExitCode::SUCCESS);
+            }
+        }
+    };
+    let color =
+        args.format == CheckFormat::Text && std::io::stderr().is_terminal();
+    let mut all_passed = true;
+    let mut reports = Vec::new();
+    for name in &names {
+        let info = match find_exercise(&infos, name) {
+            Ok(i) => i,
+            Err(code) => return Ok(code),
+        };
+        let (package, bin) = match &args.binary {
+            Some(spec) => match spec.split_once(':') {
+                Some((p, b)) => (p.to_string(), b.to_string()),
+                None => (spec.clone(), name.clone()),
+            },
+            None => (exercise::EXERCISES_PACKAGE.to_string(), name.clone()),
+        };
+        let checked = exercise::check(&root, &package, &bin, &info, color);
+        all_passed &= checked.passed;
+        if args.binary.is_none() {
+            progress.passed.insert(name.clone(), checked.passed);
+            progress.current = Some(name.clone());
+        }
+        match args.format {
+            CheckFormat::Text => {
+                print!("{}", describe_check(&checked, &info))
+            }
+            CheckFormat::Json => reports.push(check_json(&checked)),
+        }
+    }
+    if args.binary.is_none()
+        && let Err(e) = progress::save(&root, &progress)
+    {
+        eprintln!("warning: could not save your progress: {e}");
+    }
+    if args.format == CheckFormat::Json {
+        let doc = if reports.len() == 1 {
+            reports.remove(0)
+        } else {
+            serde_json::Value::Array(reports)
+        };
+        println!("{}", serde_json::to_string_pretty(&doc)?);
+    }
+    Ok(if all_passed {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn describe_check(c: &exercise::Checked, info: &ExerciseInfo) -> String {
+    let mut s = format!(
+        "{} — {}\n",
+        c.name,
+        if c.passed {
+            "✓ passed"
+        } else {
+            "✗ not yet"
+        }
+    );
+    if let Some(err) = &c.compile_error {
+        s += "it does not compile yet; cargo says:\n\n";
+        s += err;
+        return s;
+    }
+    if let Some(problem) = &c.run_problem {
+        s += &format!("  ✗ your program {problem}\n");
+    }
+    for r in &c.checks {
+        let mark = if r.passed { "✓" } else { "✗" };
+        for (i, line) in
+            export::text::wrap(&format!("{mark} {}", r.message), 76, 4)
+                .iter()
+                .enumerate()
+        {
+            s += &format!("  {}{line}\n", if i == 0 { "" } else { "" });
+        }
+    }
+    if !c.passed {
+        if let Some(tl) = &c.timeline {
+            s += "\nyour run:\n";
+            s += &export::text::render(tl, 80);
+        }
+        s += &format!(
+            "\nstuck? asyncscope hint {} ({} hints, gentle to explicit)\n",
+            info.name,
+            info.hints.len()
+        );
+    }
+    s
+}
+
+fn check_json(c: &exercise::Checked) -> serde_json::Value {
+    let mut checks: Vec<serde_json::Value> = Vec::new();
+    if let Some(err) = &c.compile_error {
+        checks.push(serde_json::json!({"id": "compiles", "passed": false, "message": err}));
+    }
+    if let Some(problem) = &c.run_problem {
+        checks.push(serde_json::json!({"id": "runs", "passed": false, "message": format!("your program {problem}")}));
+    }
+    for r in &c.checks {
+        checks.push(serde_json::json!({"id": r.id, "passed": r.passed, "message": r.message}));
+    }
+    serde_json::json!({"exercise": c.name, "passed": c.passed, "checks": checks})
+}
+
+fn show_hint(
+    name: &str,
+    level: Option<usize>,
+) -> color_eyre::Result<ExitCode> {
+    let infos = match exercise_infos() {
+        Ok(i) => i,
+        Err(code) => return Ok(code),
+    };
+    let info = match find_exercise(&infos, name) {
+        Ok(i) => i,
+        Err(code) => return Ok(code),
+    };
+    println!("{}: {}\n", info.name, info.instructions.trim());
+    let shown: Vec<(usize, &String)> = match level {
+        Some(n) if (1..=info.hints.len()).contains(&n) => {
+            vec![(n, &info.hints[n - 1])]
+        }
+        Some(n) => {
+            eprintln!(
+                "error: {} has hints 1 to {}, not {n}",
+                info.name,
+                info.hints.len()
+            );
+            return Ok(ExitCode::from(2));
+        }
+        None => info
+            .hints
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (i + 1, h))
+            .collect(),
+    };
+    for (n, hint) in shown {
+        for line in export::text::wrap(&format!("hint {n}: {hint}"), 78, 4)
+        {
+            println!("{line}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn reset_exercise(name: &str) -> color_eyre::Result<ExitCode> {
+    let infos = match exercise_infos() {
+        Ok(i) => i,
+        Err(code) => return Ok(code),
+    };
+    let info = match find_exercise(&infos, name) {
+        Ok(i) => i,
+        Err(code) => return Ok(code),
+    };
+    let root = exercise::workspace_root();
+    let starter = root.join("solutions").join("starters").join(info.file());
+    let target = root.join("exercises").join(info.file());
+    let pristine = std::fs::read_to_string(&starter)?;
+    if std::fs::read_to_string(&target).ok().as_deref()
+        == Some(pristine.as_str())
+    {
+        println!("{} is already as it started", target.display());
+        return Ok(ExitCode::SUCCESS);
+    }
+    // Your version is kept before anything is overwritten.
+    let backups = root.join("exercises").join(".backups");
+    std::fs::create_dir_all(&backups)?;
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let backup = backups.join(format!("{}-{stamp}.rs", info.name));
+    if target.exists() {
+        std::fs::copy(&target, &backup)?;
+    }
+    let tmp = target.with_extension("rs.tmp");
+    std::fs::write(&tmp, pristine)?;
+    std::fs::rename(&tmp, &target)?;
+    println!(
+        "{} is back as it started; your version is in {}",
+        target.display(),
+        backup.display()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Load the lessons, reporting broken files on stderr (the others still load).

@@ -214,12 +214,35 @@ pub fn start_heartbeat(
 /// Await `future` as a wait on something named, so the timeline can say what an idle task waits
 /// for even when tokio does not instrument it: `wait_on("the start signal", rx.wait_for(..))`.
 pub async fn wait_on<F: Future>(label: &str, future: F) -> F::Output {
+    wait_named(label, None, future).await
+}
+
+/// [`wait_on`], remembering where in the learner's code the wait was started, so a grade can
+/// say "look at line 14".
+pub async fn wait_on_at<F: Future>(
+    label: &str,
+    called_at: &'static std::panic::Location<'static>,
+    future: F,
+) -> F::Output {
+    let at = crate::trace::Location {
+        file: called_at.file().to_string(),
+        line: called_at.line(),
+        col: called_at.column(),
+    };
+    wait_named(label, Some(at), future).await
+}
+
+async fn wait_named<F: Future>(
+    label: &str,
+    created_at: Option<crate::trace::Location>,
+    future: F,
+) -> F::Output {
     let resource = recorder::new_resource(ResourceInfo {
         idx: 0,
         concrete_type: "wait".to_string(),
         kind: "wait".to_string(),
         label: Some(label.to_string()),
-        created_at: None,
+        created_at,
         duration_ms: None,
         capacity: None,
         probe: false,

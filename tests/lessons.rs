@@ -56,11 +56,16 @@ fn every_lesson_loads_in_order() {
 #[test]
 fn every_lesson_reads_in_80_columns() {
     let (lessons, _) = lesson::load_all(&lessons_dir());
-    let reference = std::fs::read_to_string(lessons_dir().join("asyncio-to-tokio.md")).unwrap();
+    let reference =
+        std::fs::read_to_string(lessons_dir().join("asyncio-to-tokio.md"))
+            .unwrap();
     let texts = lessons.iter().map(|l| (l.id.clone(), l.body.clone()));
     for (id, body) in texts.chain([("asyncio".to_string(), reference)]) {
         for line in lesson::render_markdown(&body, 80).lines() {
-            assert!(line.chars().count() <= 80, "lesson {id}: too wide: {line}");
+            assert!(
+                line.chars().count() <= 80,
+                "lesson {id}: too wide: {line}"
+            );
         }
     }
 }

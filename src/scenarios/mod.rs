@@ -421,6 +421,37 @@ pub fn run_scenario(
     scenario: &Scenario,
     options: &RunOptions,
 ) -> Result<Trace, RunError> {
+    let knobs = Knobs::resolve(scenario, &options.knobs)
+        .map_err(RunError::BadKnob)?;
+    let setup = RunSetup {
+        id: scenario.id,
+        title: scenario.title,
+        flavor: (scenario.flavor)(&knobs),
+        limit_units: scenario.limit_units,
+        knobs: knobs.as_strings(),
+    };
+    let run = scenario.run;
+    run_body(&setup, options, move |ctx| run(ctx, knobs))
+}
+
+/// What [`run_body`] needs to know about the code it records.
+#[derive(Clone, Debug)]
+pub struct RunSetup {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub flavor: Flavor,
+    /// The longest the body may take, in units, before it is stopped.
+    pub limit_units: f64,
+    /// Shown in the trace's header.
+    pub knobs: BTreeMap<String, String>,
+}
+
+/// Record any async body (a scenario, a learner's exercise) on a fresh runtime.
+pub fn run_body(
+    setup: &RunSetup,
+    options: &RunOptions,
+    body: impl FnOnce(Ctx) -> ScenarioFuture,
+) -> Result<Trace, RunError> {
     if !(options.unit_ms.is_finite()
         && options.unit_ms > 0.0
         && options.unit_ms <= 60_000.0)
@@ -430,9 +461,7 @@ pub fn run_scenario(
             options.unit_ms
         )));
     }
-    let knobs = Knobs::resolve(scenario, &options.knobs)
-        .map_err(RunError::BadKnob)?;
-    let flavor = (scenario.flavor)(&knobs);
+    let flavor = setup.flavor;
     // tokio can only pause the clock of a current-thread runtime.
     let clock = match flavor {
         Flavor::MultiThread { .. } => Clock::Real,
@@ -491,11 +520,11 @@ pub fn run_scenario(
     };
     let limit = {
         let _inside = runtime.enter();
-        let timer = tokio::time::sleep(unit.mul_f64(scenario.limit_units));
+        let timer = tokio::time::sleep(unit.mul_f64(setup.limit_units));
         recorder::mark_last_resource_as_probe();
         timer
     };
-    let body = (scenario.run)(ctx, knobs.clone());
+    let body = body(ctx);
     runtime.block_on(probe::Tracked::new(async move {
         let mut body = std::pin::pin!(body);
         let timed_out = tokio::select! {
@@ -509,9 +538,9 @@ pub fn run_scenario(
     // Whatever is still alive was leaked; shutting down drops (cancels) it, and that is recorded.
     runtime.shutdown_timeout(Duration::from_secs(1));
 
-    let mut header = Header::new(scenario.id, clock, options.unit_ms);
-    header.title = scenario.title.to_string();
-    header.knobs = knobs.as_strings();
+    let mut header = Header::new(setup.id, clock, options.unit_ms);
+    header.title = setup.title.to_string();
+    header.knobs = setup.knobs.clone();
     match flavor {
         Flavor::CurrentThread => header.flavor = "current_thread".into(),
         Flavor::MultiThread { workers } => {

@@ -1,0 +1,127 @@
+//! `exercises/info.toml`: every exercise's instructions, hints, checks and limits.
+
+use crate::grade::Check;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InfoFile {
+    exercise: Vec<ExerciseInfo>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExerciseInfo {
+    pub name: String,
+    /// The lesson it follows ("01").
+    pub lesson: String,
+    pub instructions: String,
+    /// From gentle to explicit.
+    pub hints: Vec<String>,
+    pub checks: Vec<Check>,
+    /// Wall-clock seconds the run may take before it is stopped.
+    #[serde(default = "default_limit")]
+    pub time_limit_s: f64,
+}
+
+fn default_limit() -> f64 {
+    10.0
+}
+
+impl ExerciseInfo {
+    /// The learner's file, relative to the exercises folder.
+    pub fn file(&self) -> String {
+        format!("{}.rs", self.name)
+    }
+}
+
+/// A problem in `info.toml`, with its line.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InfoError {
+    pub path: PathBuf,
+    pub line: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for InfoError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}: {}", self.path.display(), self.line, self.message)
+    }
+}
+
+impl std::error::Error for InfoError {}
+
+/// Read and check the exercises' metadata.
+pub fn load(path: &Path) -> Result<Vec<ExerciseInfo>, InfoError> {
+    let err = |line: usize, message: String| InfoError {
+        path: path.to_path_buf(),
+        line,
+        message,
+    };
+    let bytes = std::fs::read(path)
+        .map_err(|e| err(0, format!("cannot read it: {e}")))?;
+    let text = std::str::from_utf8(&bytes).map_err(|e| {
+        let line = bytes[..e.valid_up_to()]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1;
+        err(line, "not valid UTF-8".into())
+    })?;
+    parse(text).map_err(|(line, message)| err(line, message))
+}
+
+/// Parse `info.toml` text; errors carry a 1-based line.
+pub fn parse(text: &str) -> Result<Vec<ExerciseInfo>, (usize, String)> {
+    let line_of = |offset: usize| {
+        text[..offset.min(text.len())].matches('\n').count() + 1
+    };
+    let file: InfoFile = toml::from_str(text).map_err(|e| {
+        let line = e.span().map_or(1, |s| line_of(s.start));
+        (line, e.message().trim().to_string())
+    })?;
+    let mut seen = std::collections::HashSet::new();
+    for ex in &file.exercise {
+        let line =
+            text.find(&format!("\"{}\"", ex.name)).map_or(1, line_of);
+        if ex.name.is_empty()
+            || !ex.name.chars().all(|c| {
+                c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'
+            })
+        {
+            return Err((
+                line,
+                format!("exercise name `{}` must be snake_case", ex.name),
+            ));
+        }
+        if !seen.insert(ex.name.clone()) {
+            return Err((
+                line,
+                format!("exercise `{}` is listed twice", ex.name),
+            ));
+        }
+        if ex.hints.is_empty() {
+            return Err((
+                line,
+                format!("exercise `{}` has no hints", ex.name),
+            ));
+        }
+        if ex.checks.is_empty() {
+            return Err((
+                line,
+                format!("exercise `{}` has no checks", ex.name),
+            ));
+        }
+        if !(ex.time_limit_s > 0.0 && ex.time_limit_s <= 120.0) {
+            return Err((
+                line,
+                format!(
+                    "exercise `{}`: time_limit_s must be in 0..=120",
+                    ex.name
+                ),
+            ));
+        }
+    }
+    Ok(file.exercise)
+}

@@ -1,0 +1,522 @@
+//! Checks over a run's timeline, each with a message a learner understands.
+//!
+//! An exercise lists its checks in `exercises/info.toml`; the grader reads only the timeline
+//! (and the values the exercise's kit recorded), so what a learner sees on their timeline is
+//! exactly what was graded.
+
+use crate::timeline::{End, Stamp, Timeline};
+use crate::trace::{Location, TaskKind};
+use serde::Deserialize;
+
+/// One check and its parameters, as written in `info.toml`: `{ check = "no_leaks" }`.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(tag = "check", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Check {
+    /// The run ended by itself: no time-out, no deadlock.
+    Finishes,
+    /// A value the exercise recorded equals another (e.g. results vs expected).
+    ValuesEqual {
+        key: String,
+        expected: String,
+        /// What it means when they differ, for the learner.
+        message: String,
+    },
+    /// A value the exercise recorded is exactly this.
+    ValueIs {
+        key: String,
+        is: serde_json::Value,
+        message: String,
+    },
+    /// At least `at_least` of the waits labelled `label…` were in flight at the same time.
+    WaitsOverlap { label: String, at_least: usize },
+    /// The run took at most `factor` × the value `of` (in units), or `units` outright.
+    TotalAtMost {
+        #[serde(default)]
+        units: Option<f64>,
+        #[serde(default)]
+        of: Option<String>,
+        #[serde(default = "one")]
+        factor: f64,
+    },
+    /// No poll held the runtime thread longer than this (wall clock).
+    NotBlocking { max_poll_ms: f64 },
+    /// Every task spawned by the exercise had ended when it returned.
+    NoLeaks,
+    /// The run did not end stuck with tasks waiting on each other.
+    NoDeadlock,
+    /// No task panicked.
+    NoPanics,
+    /// At most `max` tasks named `prefix…` were alive at once.
+    PeakAtMost { prefix: String, max: usize },
+    /// At least `min` tasks named `prefix…` were alive at once (the limit was used).
+    PeakAtLeast { prefix: String, min: usize },
+    /// At least `count` tasks named `prefix…` ran (were polled at least once).
+    TasksRan { prefix: String, count: usize },
+    /// Every task named `prefix…` ended with `outcome`.
+    Outcomes { prefix: String, outcome: String },
+    /// Marks starting with `mark` happened at these times (units), within `tolerance`.
+    MarksAt {
+        mark: String,
+        at: Vec<f64>,
+        #[serde(default = "tenth")]
+        tolerance: f64,
+    },
+    /// Heartbeat lag stayed under `ms` at the `percentile`.
+    LagBelow {
+        ms: f64,
+        #[serde(default = "p99")]
+        percentile: f64,
+    },
+}
+
+fn one() -> f64 {
+    1.0
+}
+fn tenth() -> f64 {
+    0.1
+}
+fn p99() -> f64 {
+    99.0
+}
+
+/// A check's verdict.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct CheckResult {
+    pub id: String,
+    pub passed: bool,
+    pub message: String,
+}
+
+impl Check {
+    pub fn id(&self) -> String {
+        match self {
+            Check::Finishes => "finishes".into(),
+            Check::ValuesEqual { key, .. } => format!("values_equal:{key}"),
+            Check::ValueIs { key, .. } => format!("value_is:{key}"),
+            Check::WaitsOverlap { .. } => "waits_overlap".into(),
+            Check::TotalAtMost { .. } => "total_at_most".into(),
+            Check::NotBlocking { .. } => "not_blocking".into(),
+            Check::NoLeaks => "no_leaks".into(),
+            Check::NoDeadlock => "no_deadlock".into(),
+            Check::NoPanics => "no_panics".into(),
+            Check::PeakAtMost { .. } => "peak_at_most".into(),
+            Check::PeakAtLeast { .. } => "peak_at_least".into(),
+            Check::TasksRan { .. } => "tasks_ran".into(),
+            Check::Outcomes { .. } => "outcomes".into(),
+            Check::MarksAt { .. } => "marks_at".into(),
+            Check::LagBelow { .. } => "lag_below".into(),
+        }
+    }
+
+    pub fn evaluate(&self, tl: &Timeline) -> CheckResult {
+        let (passed, message) = self.judge(tl);
+        CheckResult {
+            id: self.id(),
+            passed,
+            message,
+        }
+    }
+
+    fn judge(&self, tl: &Timeline) -> (bool, String) {
+        let total = tl.units(tl.finish_stamp().rt_ns);
+        match self {
+            Check::Finishes => {
+                if tl.timed_out {
+                    let why = tl
+                        .deadlock()
+                        .map(|d| format!(": {}", tl.describe_deadlock(&d)))
+                        .unwrap_or_default();
+                    (
+                        false,
+                        format!(
+                            "your code never finished; it was stopped after {total:.1}u{why}"
+                        ),
+                    )
+                } else {
+                    (true, format!("finished in {total:.2}u"))
+                }
+            }
+            Check::ValuesEqual {
+                key,
+                expected,
+                message,
+            } => {
+                let got = tl.values.get(key);
+                let want = tl.values.get(expected);
+                match (got, want) {
+                    (Some(g), Some(w)) if g == w => {
+                        (true, format!("`{key}` is as expected"))
+                    }
+                    (Some(g), Some(w)) => (
+                        false,
+                        format!("{message} (got {g}, expected {w})"),
+                    ),
+                    _ => (
+                        false,
+                        format!(
+                            "{message} (your code did not return a result)"
+                        ),
+                    ),
+                }
+            }
+            Check::ValueIs { key, is, message } => match tl.values.get(key)
+            {
+                Some(v) if v == is => (true, format!("{key} is {v}")),
+                Some(v) => (
+                    false,
+                    format!("{message} ({key} is {v}, expected {is})"),
+                ),
+                None => {
+                    (false, format!("{message} (no {key} was recorded)"))
+                }
+            },
+            Check::WaitsOverlap { label, at_least } => {
+                let (peak, count) = peak_waits(tl, label);
+                if peak >= *at_least {
+                    (
+                        true,
+                        format!(
+                            "{peak} of the {count} `{label}` waits overlapped"
+                        ),
+                    )
+                } else if peak <= 1 && count > 1 {
+                    let sum: f64 = waits(tl, label)
+                        .map(|(s, e)| {
+                            tl.units(e.rt_ns.saturating_sub(s.rt_ns))
+                        })
+                        .sum();
+                    (
+                        false,
+                        format!(
+                            "the {count} `{label}` waits ran one after another: they took \
+                             {total:.1}u in all, about the sum of their lengths ({sum:.1}u); \
+                             started together they take about as long as the slowest{}",
+                            where_hint(tl, label)
+                        ),
+                    )
+                } else {
+                    (
+                        false,
+                        format!(
+                            "at most {peak} of the {count} `{label}` waits were in flight at \
+                             once; {at_least} should overlap{}",
+                            where_hint(tl, label)
+                        ),
+                    )
+                }
+            }
+            Check::TotalAtMost { units, of, factor } => {
+                let bound = match (units, of) {
+                    (Some(u), _) => Some(*u * factor),
+                    (None, Some(key)) => tl
+                        .values
+                        .get(key)
+                        .and_then(serde_json::Value::as_f64)
+                        .map(|v| v * factor),
+                    _ => None,
+                };
+                match bound {
+                    Some(b) if total <= b + 1e-9 => (
+                        true,
+                        format!("took {total:.2}u (at most {b:.2}u)"),
+                    ),
+                    Some(b) => (
+                        false,
+                        format!(
+                            "took {total:.2}u; it should take at most {b:.2}u — \
+                             something waited that could have overlapped"
+                        ),
+                    ),
+                    None => (
+                        false,
+                        "the exercise did not record its reference time"
+                            .into(),
+                    ),
+                }
+            }
+            Check::NotBlocking { max_poll_ms } => match tl.longest_poll() {
+                Some((task, poll))
+                    if poll.wall_ns() as f64 / 1e6 > *max_poll_ms =>
+                {
+                    let t = &tl.tasks[task as usize];
+                    let at = tl.units(poll.start.rt_ns);
+                    (
+                        false,
+                        format!(
+                            "`{}` blocked the runtime: one poll held the thread for {:.0} ms \
+                             at {at:.2}u, and nothing else could run meanwhile{}; use an async \
+                             wait, or move the work to spawn_blocking",
+                            t.label(),
+                            poll.wall_ns() as f64 / 1e6,
+                            location_hint(
+                                t.info.spawned_at.as_ref(),
+                                "spawned at"
+                            )
+                        ),
+                    )
+                }
+                Some((_, poll)) => (
+                    true,
+                    format!(
+                        "no poll held the thread long (longest {:.1} ms)",
+                        poll.wall_ns() as f64 / 1e6
+                    ),
+                ),
+                None => (true, "nothing ran".into()),
+            },
+            Check::NoLeaks => {
+                let leaks = tl.leaks();
+                if leaks.is_empty() {
+                    (true, "every task you spawned had ended when your code returned".into())
+                } else {
+                    let t = &tl.tasks[leaks[0] as usize];
+                    (
+                        false,
+                        format!(
+                            "{} still running when your code returned: nobody waited for it \
+                             (a leaked task){}; keep its JoinHandle, a JoinSet or a \
+                             TaskTracker and wait for it",
+                            names(tl, &leaks),
+                            location_hint(
+                                t.info.spawned_at.as_ref(),
+                                "spawned at"
+                            )
+                        ),
+                    )
+                }
+            }
+            Check::NoDeadlock => match tl.deadlock() {
+                Some(d) => (false, tl.describe_deadlock(&d)),
+                None => (true, "no deadlock".into()),
+            },
+            Check::NoPanics => {
+                let panicked: Vec<u32> = tl
+                    .scenario_tasks()
+                    .filter(|t| t.end == End::Panicked)
+                    .map(|t| t.info.idx)
+                    .collect();
+                if panicked.is_empty() {
+                    (true, "no task panicked".into())
+                } else {
+                    (false, format!("{} panicked", names(tl, &panicked)))
+                }
+            }
+            Check::PeakAtMost { prefix, max } => {
+                let (peak, at) = tl.peak_in_flight(Some(prefix));
+                if peak <= *max {
+                    (
+                        true,
+                        format!("at most {peak} `{prefix}` tasks at once"),
+                    )
+                } else {
+                    (
+                        false,
+                        format!(
+                            "{peak} `{prefix}` tasks were running at once at {:.2}u; the limit \
+                             is {max}",
+                            tl.units(at)
+                        ),
+                    )
+                }
+            }
+            Check::PeakAtLeast { prefix, min } => {
+                let (peak, _) = tl.peak_in_flight(Some(prefix));
+                if peak >= *min {
+                    (true, format!("{peak} `{prefix}` tasks ran at once"))
+                } else {
+                    (
+                        false,
+                        format!(
+                            "only {peak} `{prefix}` task(s) ran at once; up to {min} may, so \
+                             the work is more serial than it needs to be"
+                        ),
+                    )
+                }
+            }
+            Check::TasksRan { prefix, count } => {
+                let ran = tl
+                    .scenario_tasks()
+                    .filter(|t| {
+                        t.info.name.starts_with(prefix.as_str())
+                            && !t.polls.is_empty()
+                    })
+                    .count();
+                if ran >= *count {
+                    (true, format!("{ran} `{prefix}` tasks ran"))
+                } else {
+                    (
+                        false,
+                        format!(
+                            "only {ran} of {count} `{prefix}` jobs ever ran: a future does \
+                             nothing until it is awaited or spawned"
+                        ),
+                    )
+                }
+            }
+            Check::Outcomes { prefix, outcome } => {
+                let wrong: Vec<u32> = tl
+                    .scenario_tasks()
+                    .filter(|t| t.info.name.starts_with(prefix.as_str()))
+                    .filter(|t| t.end.as_str() != outcome)
+                    .map(|t| t.info.idx)
+                    .collect();
+                if wrong.is_empty() {
+                    (true, format!("every `{prefix}` task {outcome}"))
+                } else {
+                    let t = &tl.tasks[wrong[0] as usize];
+                    (
+                        false,
+                        format!(
+                            "{} ended {} instead of {outcome}",
+                            names(tl, &wrong),
+                            t.end.as_str()
+                        ),
+                    )
+                }
+            }
+            Check::MarksAt {
+                mark,
+                at,
+                tolerance,
+            } => {
+                let seen: Vec<f64> = tl
+                    .marks
+                    .iter()
+                    .filter(|m| m.text.starts_with(mark.as_str()))
+                    .map(|m| tl.units(m.at.rt_ns))
+                    .collect();
+                let fmt = |v: &[f64]| {
+                    v.iter()
+                        .map(|x| format!("{x:.2}u"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                let ok = seen.len() == at.len()
+                    && seen
+                        .iter()
+                        .zip(at)
+                        .all(|(s, a)| (s - a).abs() <= *tolerance);
+                if ok {
+                    (true, format!("`{mark}` at {}", fmt(&seen)))
+                } else {
+                    (
+                        false,
+                        format!(
+                            "`{mark}` happened at {}; expected at {}",
+                            if seen.is_empty() {
+                                "no time at all".into()
+                            } else {
+                                fmt(&seen)
+                            },
+                            fmt(at)
+                        ),
+                    )
+                }
+            }
+            Check::LagBelow { ms, percentile } => match tl
+                .heartbeat_lag_percentile(*percentile)
+            {
+                Some(us) if (us as f64) / 1000.0 < *ms => (
+                    true,
+                    format!(
+                        "heartbeat lag p{percentile} {:.1} ms",
+                        us as f64 / 1000.0
+                    ),
+                ),
+                Some(us) => {
+                    let culprit = tl
+                        .longest_poll()
+                        .map(|(t, p)| {
+                            format!(
+                                "; the longest poll was `{}`'s, {:.0} ms",
+                                tl.tasks[t as usize].label(),
+                                p.wall_ns() as f64 / 1e6
+                            )
+                        })
+                        .unwrap_or_default();
+                    (
+                        false,
+                        format!(
+                            "the runtime fell behind: heartbeat lag p{percentile} was {:.0} ms \
+                             (should stay under {ms} ms){culprit}",
+                            us as f64 / 1000.0
+                        ),
+                    )
+                }
+                None => (false, "there was no heartbeat to measure".into()),
+            },
+        }
+    }
+}
+
+/// Grade a run: every check, in order.
+pub fn grade(checks: &[Check], tl: &Timeline) -> Vec<CheckResult> {
+    checks.iter().map(|c| c.evaluate(tl)).collect()
+}
+
+/// The lifetimes (created → closed) of waits whose label starts with `label`.
+fn waits<'a>(
+    tl: &'a Timeline,
+    label: &'a str,
+) -> impl Iterator<Item = (Stamp, Stamp)> + 'a {
+    tl.resources
+        .iter()
+        .filter(move |r| {
+            r.info
+                .label
+                .as_deref()
+                .is_some_and(|l| l.starts_with(label))
+        })
+        .map(move |r| (r.created, r.closed.unwrap_or(tl.end)))
+}
+
+/// The most waits labelled `label…` in flight at once, and how many there were.
+fn peak_waits(tl: &Timeline, label: &str) -> (usize, usize) {
+    let mut edges: Vec<(Stamp, i32)> = Vec::new();
+    for (start, end) in waits(tl, label) {
+        edges.push((start, 1));
+        edges.push((end, -1));
+    }
+    let count = edges.len() / 2;
+    edges.sort();
+    let (mut now, mut peak) = (0i32, 0i32);
+    for (_, d) in edges {
+        now += d;
+        peak = peak.max(now);
+    }
+    (peak.max(0) as usize, count)
+}
+
+/// "; look at exercises/fetch_all.rs:14" from where the first such wait was started.
+fn where_hint(tl: &Timeline, label: &str) -> String {
+    let at = tl
+        .resources
+        .iter()
+        .filter(|r| {
+            r.info
+                .label
+                .as_deref()
+                .is_some_and(|l| l.starts_with(label))
+        })
+        .find_map(|r| r.info.created_at.as_ref());
+    location_hint(at, "look at")
+}
+
+fn location_hint(at: Option<&Location>, words: &str) -> String {
+    at.map(|l| format!(" ({words} {}:{})", l.file, l.line))
+        .unwrap_or_default()
+}
+
+fn names(tl: &Timeline, tasks: &[u32]) -> String {
+    let mut names: Vec<String> = tasks
+        .iter()
+        .filter(|&&t| tl.tasks[t as usize].info.kind != TaskKind::BlockOn)
+        .map(|&t| format!("`{}`", tl.tasks[t as usize].label()))
+        .collect();
+    if names.len() > 3 {
+        let more = names.len() - 3;
+        names.truncate(3);
+        names.push(format!("{more} more"));
+    }
+    names.join(", ")
+}
