@@ -486,12 +486,7 @@ impl Query {
                 serde_json::Value::Array(items) => Answer::Text(
                     items
                         .iter()
-                        .map(|v| {
-                            v.as_str().map_or_else(
-                                || v.to_string(),
-                                str::to_string,
-                            )
-                        })
+                        .map(list_item)
                         .collect::<Vec<_>>()
                         .join(", "),
                 ),
@@ -534,6 +529,18 @@ impl Query {
                 Answer::Number(tl.task(task)?.polls.len() as f64)
             }
         })
+    }
+}
+
+/// One item of a list value as a learner would write it: 1.0 reads as "1".
+fn list_item(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Number(n) => n.as_f64().map_or_else(
+            || n.to_string(),
+            |x| Answer::Number(x).to_string(),
+        ),
+        other => other.to_string(),
     }
 }
 

@@ -140,6 +140,20 @@ fn main() -> color_eyre::Result<ExitCode> {
     color_eyre::install()?;
     quiet_task_panics();
     let cli = Cli::parse();
+    match dispatch(cli) {
+        // The reader went away (`asyncscope lesson 01 | head`): nothing more to say.
+        Err(e)
+            if e.downcast_ref::<std::io::Error>().is_some_and(|e| {
+                e.kind() == std::io::ErrorKind::BrokenPipe
+            }) =>
+        {
+            Ok(ExitCode::SUCCESS)
+        }
+        other => other,
+    }
+}
+
+fn dispatch(cli: Cli) -> color_eyre::Result<ExitCode> {
     match cli.command {
         None => {
             print!("{}", welcome());

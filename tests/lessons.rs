@@ -106,10 +106,11 @@ fn every_question_is_answered_by_its_run() {
                 );
             } else if let Answer::Number(n) = actual {
                 assert!(q.grade(&n.to_string(), &actual).correct);
-                assert!(
-                    !q.grade(&(n * 3.0 + 10.0).to_string(), &actual)
-                        .correct
-                );
+                // Far outside any tolerance, even for answers near zero.
+                let far = n
+                    + 2.0 * q.tolerance.unwrap_or(0.0)
+                    + (n.abs() * 3.0).max(10.0);
+                assert!(!q.grade(&far.to_string(), &actual).correct);
             }
         }
     }
