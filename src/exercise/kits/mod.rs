@@ -4,3 +4,17 @@
 
 pub mod fetch_all;
 pub mod forgot_to_await;
+pub mod dashboard;
+pub mod first_answer;
+pub mod deadline;
+pub mod retry;
+pub mod bank;
+pub mod crawler;
+pub mod worker_pool;
+pub mod start_gate;
+pub mod paginate;
+pub mod offload;
+pub mod predict_the_winner;
+pub mod shutdown;
+pub mod find_the_blocker;
+pub mod capstone;

@@ -1,0 +1,3 @@
+//! Being written: exercise `find_the_blocker`.
+
+fn main() {}

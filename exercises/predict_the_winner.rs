@@ -1,0 +1,3 @@
+//! Being written: exercise `predict_the_winner`.
+
+fn main() {}

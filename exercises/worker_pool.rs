@@ -1,0 +1,3 @@
+//! Being written: exercise `worker_pool`.
+
+fn main() {}

@@ -1,0 +1,3 @@
+//! Being written: exercise `bank`.
+
+fn main() {}

@@ -1,0 +1,3 @@
+//! Being written: exercise `retry`.
+
+fn main() {}

@@ -1,0 +1,3 @@
+//! Being written: exercise `start_gate`.
+
+fn main() {}

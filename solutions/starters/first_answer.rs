@@ -1,0 +1,3 @@
+//! Being written: exercise `first_answer`.
+
+fn main() {}

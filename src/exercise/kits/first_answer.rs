@@ -1,0 +1,1 @@
+//! Being written: the kit of exercise `first_answer`.
