@@ -23,7 +23,7 @@
 //! blank where it was not alive. Probe tasks (the heartbeat) get no lane, only a summary line.
 //! Every line fits the width; long sentences wrap.
 
-use crate::timeline::{End, TaskLine, TaskState, Timeline};
+use crate::timeline::{End, TaskLine, TaskState, ThreadLine, Timeline};
 use crate::trace::{ResourceIdx, TaskKind};
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -320,9 +320,11 @@ fn chart(tl: &Timeline, out: &mut Out) {
     let outcomes: Vec<String> =
         lanes.iter().map(|t| outcome_text(tl, t)).collect();
     let outcome_w = outcomes.iter().map(|s| char_len(s)).max().unwrap_or(0);
+    let threads = thread_lanes(tl);
     let longest_name = lanes
         .iter()
         .map(|t| char_len(&t.label()))
+        .chain(threads.iter().map(|(name, _)| char_len(name)))
         .max()
         .unwrap_or(4);
     // Names get up to 14 columns, but the chart keeps at least 16.
@@ -378,6 +380,18 @@ fn chart(tl: &Timeline, out: &mut Out) {
     if lanes.is_empty() {
         out.line("(no tasks recorded)");
     }
+    for (name, th) in &threads {
+        let glyph = if th.blocking_pool { BLOCKING } else { RUNNING };
+        let mut cols = vec![' '; axis.cols];
+        for (_, p) in &th.polls {
+            for c in axis.cols_of(p.start.rt_ns, p.end.rt_ns) {
+                cols[c] = glyph;
+            }
+        }
+        let lane: String = cols.into_iter().collect();
+        let name = fit_name(name, name_w);
+        out.line(&format!("{name:>name_w$} {lane}"));
+    }
 
     let legend = [
         format!("{RUNNING} running"),
@@ -388,6 +402,34 @@ fn chart(tl: &Timeline, out: &mut Out) {
         format!("{PANICKED} panicked"),
     ];
     out.packed(&legend, "  ", 0);
+}
+
+/// With more than one thread at work, a lane per thread shows where the parallelism is: the
+/// thread that ran `main` (block_on), the runtime's workers, the blocking pool.
+fn thread_lanes(tl: &Timeline) -> Vec<(String, &ThreadLine)> {
+    let busy: Vec<&ThreadLine> =
+        tl.threads.iter().filter(|t| !t.polls.is_empty()).collect();
+    if busy.len() < 2 {
+        return Vec::new();
+    }
+    let (mut workers, mut pool) = (0, 0);
+    busy.into_iter()
+        .map(|th| {
+            let ran_main = th.polls.iter().any(|(task, _)| {
+                tl.tasks[*task as usize].info.kind == TaskKind::BlockOn
+            });
+            let name = if ran_main {
+                "main thread".to_string()
+            } else if th.blocking_pool {
+                pool += 1;
+                format!("blocking {pool}")
+            } else {
+                workers += 1;
+                format!("worker {workers}")
+            };
+            (name, th)
+        })
+        .collect()
 }
 
 fn fit_name(name: &str, w: usize) -> String {
@@ -602,6 +644,14 @@ fn words(tl: &Timeline, out: &mut Out) {
         }
     }
 
+    if !tl.values.is_empty() {
+        out.blank();
+        out.line("values:");
+        for (key, value) in &tl.values {
+            out.wrapped(&format!("  {key}: {}", value_words(value)), 6);
+        }
+    }
+
     let mut notes: Vec<String> = Vec::new();
     for probe in tl.tasks.iter().filter(|t| t.info.probe) {
         if tl.heartbeats.is_empty() {
@@ -624,6 +674,23 @@ fn words(tl: &Timeline, out: &mut Out) {
         for n in notes {
             out.wrapped(&n, 2);
         }
+    }
+}
+
+/// A value as a learner reads it: lists joined by commas, text unquoted, 1.0 as 1.
+fn value_words(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Number(n) => match n.as_f64() {
+            Some(x) if x.fract() == 0.0 && x.abs() < 1e15 => {
+                format!("{}", x as i64)
+            }
+            _ => n.to_string(),
+        },
+        serde_json::Value::Array(items) => {
+            items.iter().map(value_words).collect::<Vec<_>>().join(", ")
+        }
+        other => other.to_string(),
     }
 }
 
