@@ -543,17 +543,8 @@ impl Timeline {
 
         // Close the last interval of tasks still alive.
         for (t, b) in tasks.iter_mut().zip(building.iter_mut()) {
-            if t.ended.is_none()
-                && let Some(state) = b.state
-            {
-                t.intervals.push(Interval {
-                    start: b.since,
-                    end,
-                    state,
-                    waiting_on: b.waiting_on,
-                    timer_pending: b.state == Some(TaskState::Idle)
-                        && b.timer_pending,
-                });
+            if t.ended.is_none() {
+                close_interval(t, b, end);
             }
         }
 
@@ -607,6 +598,14 @@ fn switch(
     state: TaskState,
     waiting_on: Option<ResourceIdx>,
 ) {
+    close_interval(t, b, at);
+    b.state = Some(state);
+    b.since = at;
+    b.waiting_on = waiting_on;
+}
+
+/// End the task's current state interval at `at` (if it lasted at all).
+fn close_interval(t: &mut TaskLine, b: &Building, at: Stamp) {
     if let Some(prev) = b.state
         && at > b.since
     {
@@ -615,31 +614,16 @@ fn switch(
             end: at,
             state: prev,
             waiting_on: b.waiting_on,
-            timer_pending: b.state == Some(TaskState::Idle)
-                && b.timer_pending,
+            timer_pending: prev == TaskState::Idle && b.timer_pending,
         });
     }
-    b.state = Some(state);
-    b.since = at;
-    b.waiting_on = waiting_on;
 }
 
 fn finish(t: &mut TaskLine, b: &mut Building, at: Stamp) {
     if t.ended.is_some() {
         return;
     }
-    if let Some(prev) = b.state
-        && at > b.since
-    {
-        t.intervals.push(Interval {
-            start: b.since,
-            end: at,
-            state: prev,
-            waiting_on: b.waiting_on,
-            timer_pending: b.state == Some(TaskState::Idle)
-                && b.timer_pending,
-        });
-    }
+    close_interval(t, b, at);
     b.state = None;
     t.ended = Some(at);
     t.end = match b.outcome {
