@@ -588,15 +588,18 @@ impl Question {
         let given = given.trim();
         if !self.choices.is_empty() {
             let right = self.correct_choice(actual);
-            let picked = given
-                .parse::<usize>()
-                .ok()
-                .filter(|n| (1..=self.choices.len()).contains(n))
-                .map(|n| n - 1)
+            // A choice's own text wins over its position: with choices "0", "3", "6",
+            // typing 3 means "3", not the third choice.
+            let picked = self
+                .choices
+                .iter()
+                .position(|c| c.trim().eq_ignore_ascii_case(given))
                 .or_else(|| {
-                    self.choices
-                        .iter()
-                        .position(|c| c.trim().eq_ignore_ascii_case(given))
+                    given
+                        .parse::<usize>()
+                        .ok()
+                        .filter(|n| (1..=self.choices.len()).contains(n))
+                        .map(|n| n - 1)
                 });
             return Verdict {
                 correct: right.is_some() && picked == right,

@@ -96,13 +96,13 @@ fn every_question_is_answered_by_its_run() {
                     q.ask,
                     q.choices
                 );
-                let pick = (right.unwrap() + 1).to_string();
-                assert!(q.grade(&pick, &actual).correct);
-                let wrong = ((right.unwrap() + 1) % q.choices.len() + 1)
-                    .to_string();
+                let right = right.unwrap();
+                assert!(q.grade(&q.choices[right], &actual).correct);
+                let wrong = &q.choices[(right + 1) % q.choices.len()];
                 assert!(
-                    !q.grade(&wrong, &actual).correct,
-                    "a wrong choice is wrong"
+                    !q.grade(wrong, &actual).correct,
+                    "lesson {}: the wrong choice {wrong} is graded right",
+                    l.id
                 );
             } else if let Answer::Number(n) = actual {
                 assert!(q.grade(&n.to_string(), &actual).correct);
@@ -315,6 +315,12 @@ fn grading_numbers_and_choices() {
     );
     assert!(choice.grade("3", &Answer::Number(100.0)).correct);
     assert!(!choice.grade("2", &Answer::Number(100.0)).correct);
+    choice.choices = vec!["0".into(), "3".into(), "6".into()];
+    assert!(
+        choice.grade("3", &Answer::Number(3.0)).correct,
+        "the text 3 wins over the third position"
+    );
+    assert!(!choice.grade("3", &Answer::Number(6.0)).correct);
     choice.choices = vec!["coffee".into(), "toast".into()];
     assert!(choice.grade("Toast", &Answer::Text("toast".into())).correct);
     assert!(choice.grade("2", &Answer::Text("toast".into())).correct);

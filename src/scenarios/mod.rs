@@ -421,6 +421,16 @@ pub fn run_scenario(
     scenario: &Scenario,
     options: &RunOptions,
 ) -> Result<Trace, RunError> {
+    run_scenario_observed(scenario, options, |_, _| {})
+}
+
+/// Like [`run_scenario`], handing `observe` the recording session (and the trace's header)
+/// as the run starts, so a live view can read [`Session::snapshot`] while it goes on.
+pub fn run_scenario_observed(
+    scenario: &Scenario,
+    options: &RunOptions,
+    observe: impl FnOnce(&Session, &Header),
+) -> Result<Trace, RunError> {
     let knobs = Knobs::resolve(scenario, &options.knobs)
         .map_err(RunError::BadKnob)?;
     let setup = RunSetup {
@@ -431,7 +441,7 @@ pub fn run_scenario(
         knobs: knobs.as_strings(),
     };
     let run = scenario.run;
-    run_body(&setup, options, move |ctx| run(ctx, knobs))
+    run_body_observed(&setup, options, move |ctx| run(ctx, knobs), observe)
 }
 
 /// What [`run_body`] needs to know about the code it records.
@@ -451,6 +461,15 @@ pub fn run_body(
     setup: &RunSetup,
     options: &RunOptions,
     body: impl FnOnce(Ctx) -> ScenarioFuture,
+) -> Result<Trace, RunError> {
+    run_body_observed(setup, options, body, |_, _| {})
+}
+
+fn run_body_observed(
+    setup: &RunSetup,
+    options: &RunOptions,
+    body: impl FnOnce(Ctx) -> ScenarioFuture,
+    observe: impl FnOnce(&Session, &Header),
 ) -> Result<Trace, RunError> {
     if !(options.unit_ms.is_finite()
         && options.unit_ms > 0.0
@@ -524,6 +543,17 @@ pub fn run_body(
         recorder::mark_last_resource_as_probe();
         timer
     };
+    let header = {
+        let mut header = Header::new(setup.id, clock, options.unit_ms);
+        header.title = setup.title.to_string();
+        header.knobs = setup.knobs.clone();
+        if let Flavor::MultiThread { workers } = flavor {
+            header.flavor = "multi_thread".into();
+            header.workers = workers;
+        }
+        header
+    };
+    observe(&session, &header);
     let body = body(ctx);
     runtime.block_on(probe::Tracked::new(async move {
         let mut body = std::pin::pin!(body);
@@ -538,16 +568,6 @@ pub fn run_body(
     // Whatever is still alive was leaked; shutting down drops (cancels) it, and that is recorded.
     runtime.shutdown_timeout(Duration::from_secs(1));
 
-    let mut header = Header::new(setup.id, clock, options.unit_ms);
-    header.title = setup.title.to_string();
-    header.knobs = setup.knobs.clone();
-    match flavor {
-        Flavor::CurrentThread => header.flavor = "current_thread".into(),
-        Flavor::MultiThread { workers } => {
-            header.flavor = "multi_thread".into();
-            header.workers = workers;
-        }
-    }
     Ok(session.finish(header))
 }
 

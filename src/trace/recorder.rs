@@ -132,6 +132,27 @@ impl Session {
         batches.iter().flatten().skip(from).copied().collect()
     }
 
+    /// The trace so far, for a live view: the side tables and the events moved to the
+    /// session until now, in wall-clock order (threads' unflushed events arrive within 20 ms).
+    pub fn snapshot(&self, mut header: Header) -> Trace {
+        let mut events: Vec<Event> = {
+            let batches = self.shared.batches.lock().unwrap();
+            batches.iter().flatten().copied().collect()
+        };
+        events.sort_by_key(|e| e.wall_ns);
+        let t = self.shared.tables.lock().unwrap();
+        header.clock = self.shared.clock;
+        Trace {
+            header,
+            threads: t.threads.clone(),
+            tasks: t.tasks.clone(),
+            resources: t.resources.clone(),
+            strings: t.strings.clone(),
+            events,
+            values: t.values.clone(),
+        }
+    }
+
     /// Close the recording: flush this thread, and return the trace in wall-clock order.
     /// Other threads must have stopped or detached first (shut the runtime down).
     pub fn finish(self, mut header: Header) -> Trace {

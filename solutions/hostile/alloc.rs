@@ -1,0 +1,9 @@
+//! Hostile: asks for 4 GiB and touches every page of it, past the runner's memory limit.
+
+fn main() {
+    let mut big = vec![0u8; 4 << 30];
+    for i in (0..big.len()).step_by(4096) {
+        big[i] = 1;
+    }
+    println!("{}", big.iter().step_by(4096).map(|&b| b as u64).sum::<u64>());
+}

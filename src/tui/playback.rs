@@ -1,0 +1,408 @@
+//! A recorded run and where playback is in it.
+//!
+//! Every run is kept whole. The cursor counts events: the timeline shown is the one built from
+//! the first `cursor` events, so stepping back one event really undoes it (a wake, a poll
+//! ending). Playing moves a position on the runtime clock at 0.1× to 10× and puts the cursor
+//! after every event up to it.
+
+use crate::timeline::Timeline;
+use crate::trace::{Clock, EventKind, Trace};
+use crate::tui::live::{LivePoll, LiveRun};
+use std::time::Duration;
+
+pub const SPEEDS: [f64; 9] = [0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0, 7.5, 10.0];
+const NORMAL_SPEED: usize = 3;
+
+/// Above this many events the prefix timeline is not rebuilt per step: the full one is clipped
+/// at the cursor's time instead.
+const PREFIX_LIMIT: usize = 300_000;
+
+pub struct Recording {
+    /// "run 2 · together", "custom", a file name.
+    pub label: String,
+    pub scenario: String,
+    /// The knob settings it ran with (as given, for re-running).
+    pub settings: Vec<(String, String)>,
+    pub trace: Trace,
+    /// Runtime-clock ns of each event.
+    rt: Vec<u64>,
+    pub full: Timeline,
+    view: Option<Timeline>,
+    pub cursor: usize,
+    pub playing: bool,
+    /// Playing and keeping up with a live run.
+    pub follow: bool,
+    pub speed: usize,
+    /// Playback position, runtime-clock ns.
+    pub pos_ns: f64,
+    pub live: Option<LiveRun>,
+    pub error: Option<String>,
+    /// Bumped whenever what is shown changes (caches key on it).
+    pub generation: u64,
+}
+
+impl Recording {
+    /// A finished run, shown whole and paused.
+    pub fn from_trace(label: &str, trace: Trace) -> Recording {
+        let mut r = Recording::empty(label, &trace.header.scenario.clone());
+        r.settings = trace
+            .header
+            .knobs
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        r.set_trace(trace);
+        r.cursor = r.trace.events.len();
+        r.pos_ns = r.end_ns() as f64;
+        r.refresh_view();
+        r
+    }
+
+    /// A run starting now; it plays live.
+    pub fn live(
+        label: &str,
+        scenario: &str,
+        settings: Vec<(String, String)>,
+        live: LiveRun,
+    ) -> Recording {
+        let mut r = Recording::empty(label, scenario);
+        r.settings = settings;
+        r.live = Some(live);
+        r.playing = true;
+        r.follow = true;
+        r
+    }
+
+    fn empty(label: &str, scenario: &str) -> Recording {
+        let trace = Trace::empty(crate::trace::Header::new(
+            scenario,
+            Clock::Real,
+            1000.0,
+        ));
+        let full = Timeline::from_trace(&trace);
+        Recording {
+            label: label.to_string(),
+            scenario: scenario.to_string(),
+            settings: Vec::new(),
+            trace,
+            rt: Vec::new(),
+            full,
+            view: None,
+            cursor: 0,
+            playing: false,
+            follow: false,
+            speed: NORMAL_SPEED,
+            pos_ns: 0.0,
+            live: None,
+            error: None,
+            generation: 0,
+        }
+    }
+
+    fn set_trace(&mut self, trace: Trace) {
+        let paused = trace.header.clock == Clock::Paused;
+        let mut clock = 0u64;
+        self.rt = trace
+            .events
+            .iter()
+            .map(|e| {
+                if e.kind == EventKind::ClockSync {
+                    clock = clock.max(e.clock_ns());
+                    clock
+                } else if paused {
+                    clock
+                } else {
+                    e.wall_ns
+                }
+            })
+            .collect();
+        self.full = Timeline::from_trace(&trace);
+        self.trace = trace;
+        self.generation += 1;
+    }
+
+    pub fn is_live(&self) -> bool {
+        self.live.is_some()
+    }
+
+    /// Take in what a live run recorded since the last look. True if anything changed.
+    pub fn refresh_live(&mut self) -> bool {
+        let Some(live) = self.live.as_mut() else {
+            return false;
+        };
+        match live.poll() {
+            LivePoll::Nothing => false,
+            LivePoll::Snapshot(trace) => {
+                self.set_trace(trace);
+                if self.follow {
+                    self.to_end_quietly();
+                } else {
+                    self.refresh_view();
+                }
+                true
+            }
+            LivePoll::Done(result) => {
+                self.live = None;
+                match result {
+                    Ok(trace) => {
+                        self.set_trace(trace);
+                        if self.follow {
+                            self.to_end_quietly();
+                            self.playing = false;
+                            self.follow = false;
+                        } else {
+                            self.cursor = self.cursor.min(self.rt.len());
+                            self.refresh_view();
+                        }
+                    }
+                    Err(e) => {
+                        self.error = Some(e);
+                        self.playing = false;
+                        self.follow = false;
+                    }
+                }
+                true
+            }
+        }
+    }
+
+    fn to_end_quietly(&mut self) {
+        self.cursor = self.rt.len();
+        self.pos_ns = self.end_ns() as f64;
+        self.refresh_view();
+    }
+
+    /// Wait for a live run to finish (tests, and quitting).
+    pub fn wait(&mut self) {
+        if let Some(live) = self.live.take() {
+            let follow = self.follow;
+            match live.wait() {
+                Ok(trace) => {
+                    self.set_trace(trace);
+                    if follow {
+                        self.to_end_quietly();
+                    }
+                }
+                Err(e) => self.error = Some(e),
+            }
+            self.playing = false;
+            self.follow = false;
+        }
+    }
+
+    /// The timeline as of the cursor.
+    pub fn timeline(&self) -> &Timeline {
+        self.view.as_ref().unwrap_or(&self.full)
+    }
+
+    pub fn events(&self) -> usize {
+        self.rt.len()
+    }
+
+    /// Runtime-clock ns of the last event (or the run's end).
+    pub fn end_ns(&self) -> u64 {
+        self.full.end.rt_ns.max(self.full.finish_stamp().rt_ns)
+    }
+
+    /// Runtime-clock ns of the cursor: the last shown event.
+    pub fn cursor_ns(&self) -> u64 {
+        if self.cursor >= self.rt.len() {
+            return self.end_ns();
+        }
+        match self.cursor {
+            0 => 0,
+            n => self.rt[n - 1],
+        }
+    }
+
+    /// The runtime clock the view clips at.
+    pub fn clip_ns(&self) -> u64 {
+        if self.view.is_none() && self.cursor < self.rt.len() {
+            self.cursor_ns()
+        } else {
+            self.timeline().end.rt_ns.max(self.cursor_ns())
+        }
+    }
+
+    fn refresh_view(&mut self) {
+        self.generation += 1;
+        if self.cursor >= self.rt.len() || self.rt.len() > PREFIX_LIMIT {
+            self.view = None;
+            return;
+        }
+        let mut prefix = Trace::empty(self.trace.header.clone());
+        prefix.threads = self.trace.threads.clone();
+        prefix.tasks = self.trace.tasks.clone();
+        prefix.resources = self.trace.resources.clone();
+        prefix.strings = self.trace.strings.clone();
+        prefix.events = self.trace.events[..self.cursor].to_vec();
+        self.view = Some(Timeline::from_trace(&prefix));
+    }
+
+    fn set_cursor(&mut self, n: usize) {
+        let n = n.min(self.rt.len());
+        if n != self.cursor {
+            self.cursor = n;
+            self.refresh_view();
+        }
+    }
+
+    fn visible(&self, i: usize) -> bool {
+        self.trace.events[i].kind != EventKind::ClockSync
+    }
+
+    /// One event forward (`+1`) or back (`-1`); pauses.
+    pub fn step(&mut self, dir: i32) {
+        self.playing = false;
+        self.follow = false;
+        let mut n = self.cursor;
+        if dir > 0 {
+            while n < self.rt.len() {
+                n += 1;
+                if self.visible(n - 1) {
+                    break;
+                }
+            }
+        } else {
+            while n > 0 {
+                n -= 1;
+                if n == 0 || self.visible(n - 1) {
+                    break;
+                }
+            }
+        }
+        self.set_cursor(n);
+        self.pos_ns = self.cursor_ns() as f64;
+    }
+
+    /// Jump to a runtime-clock moment: every event up to it is shown.
+    pub fn seek_ns(&mut self, ns: f64) {
+        let ns = ns.clamp(0.0, self.end_ns() as f64);
+        self.pos_ns = ns;
+        let n = self.rt.partition_point(|&t| (t as f64) <= ns);
+        self.set_cursor(n);
+    }
+
+    /// Move by a fraction of the run's length (scrubbing).
+    pub fn scrub(&mut self, fraction: f64) {
+        self.follow = false;
+        let step = (self.end_ns().max(1) as f64 * fraction).abs().max(1.0);
+        let pos = self.cursor_ns() as f64;
+        self.seek_ns(if fraction >= 0.0 { pos + step } else { pos - step });
+    }
+
+    pub fn to_start(&mut self) {
+        self.follow = false;
+        self.playing = false;
+        self.pos_ns = 0.0;
+        self.set_cursor(0);
+    }
+
+    pub fn to_end(&mut self) {
+        self.playing = false;
+        self.follow = self.is_live();
+        self.to_end_quietly();
+    }
+
+    pub fn toggle_play(&mut self) {
+        if self.playing {
+            self.playing = false;
+            self.follow = false;
+        } else {
+            if self.cursor >= self.rt.len() && !self.is_live() {
+                // Played to the end: play again from the start.
+                self.pos_ns = 0.0;
+                self.set_cursor(0);
+            }
+            self.playing = true;
+        }
+    }
+
+    /// Play again from the start.
+    pub fn replay(&mut self) {
+        self.follow = false;
+        self.pos_ns = 0.0;
+        self.set_cursor(0);
+        self.playing = true;
+    }
+
+    pub fn faster(&mut self) {
+        self.speed = (self.speed + 1).min(SPEEDS.len() - 1);
+    }
+
+    pub fn slower(&mut self) {
+        self.speed = self.speed.saturating_sub(1);
+    }
+
+    pub fn speed(&self) -> f64 {
+        SPEEDS[self.speed]
+    }
+
+    /// Advance playback by `dt` of real time. True if the view changed.
+    pub fn advance(&mut self, dt: Duration) -> bool {
+        if !self.playing || self.follow {
+            return false;
+        }
+        let before = self.cursor;
+        self.pos_ns += dt.as_nanos() as f64 * self.speed();
+        let n = self.rt.partition_point(|&t| (t as f64) <= self.pos_ns);
+        self.set_cursor(n);
+        if self.cursor >= self.rt.len() {
+            if self.is_live() {
+                self.follow = true;
+            } else {
+                self.playing = false;
+            }
+        }
+        before != self.cursor || self.playing
+    }
+
+    /// Does the display need ticks (a live run, or playing)?
+    pub fn active(&self) -> bool {
+        self.is_live() || self.playing
+    }
+
+    /// The last shown event, in words: "poll of coffee ends".
+    pub fn describe_cursor(&self) -> String {
+        if self.cursor == 0 {
+            return "before the first event".into();
+        }
+        let Some(ev) = self.trace.events.get(self.cursor - 1) else {
+            return String::new();
+        };
+        let task = |a: u32| {
+            self.full
+                .tasks
+                .get(a as usize)
+                .map_or_else(|| format!("task {a}"), |t| t.label())
+        };
+        let res = |a: u32| {
+            self.full
+                .resources
+                .get(a as usize)
+                .map_or_else(|| format!("resource {a}"), |r| r.info.describe())
+        };
+        match ev.kind {
+            EventKind::TaskSpawn => format!("{} spawned", task(ev.a)),
+            EventKind::PollStart => format!("poll of {} starts", task(ev.a)),
+            EventKind::PollEnd => format!("poll of {} ends", task(ev.a)),
+            EventKind::Wake => format!("{} woken", task(ev.a)),
+            EventKind::TaskClose => format!("{} released", task(ev.a)),
+            EventKind::Outcome => format!("{} ends", task(ev.a)),
+            EventKind::ResourceNew => format!("{} created", res(ev.a)),
+            EventKind::ResourcePoll => format!("{} polled", res(ev.a)),
+            EventKind::ResourceState => format!("{} changes", res(ev.a)),
+            EventKind::ResourceClose => format!("{} closed", res(ev.a)),
+            EventKind::Mark => format!(
+                "mark: {}",
+                self.trace
+                    .strings
+                    .get(ev.a as usize)
+                    .map_or("?", String::as_str)
+            ),
+            EventKind::Heartbeat => format!("heartbeat, {} µs late", ev.a),
+            EventKind::ClockSync => "the clock moves".into(),
+            EventKind::RunEnd => "the scenario returns".into(),
+        }
+    }
+}

@@ -1,0 +1,107 @@
+//! Colours, or none at all when `NO_COLOR` is set: the glyphs carry every meaning on their
+//! own, so nothing is lost without colour.
+
+use crate::tui::lanes::Cell;
+use ratatui::style::{Color, Modifier, Style};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Theme {
+    pub color: bool,
+}
+
+impl Theme {
+    /// Colour unless `NO_COLOR` is set to anything non-empty (<https://no-color.org>).
+    pub fn from_env() -> Theme {
+        let no_color =
+            std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        Theme { color: !no_color }
+    }
+
+    fn fg(&self, c: Color) -> Style {
+        if self.color {
+            Style::new().fg(c)
+        } else {
+            Style::new()
+        }
+    }
+
+    pub fn cell(&self, cell: Cell) -> Style {
+        match cell {
+            Cell::Empty => Style::new(),
+            Cell::Idle => self.fg(Color::DarkGray),
+            Cell::Scheduled => self.fg(Color::Yellow),
+            Cell::Running => self.fg(Color::Green),
+            Cell::Blocking => self.fg(Color::Magenta),
+            Cell::Done => self.fg(Color::Green),
+            Cell::Cancelled => self.fg(Color::Red),
+            Cell::Panicked => {
+                self.fg(Color::LightRed).add_modifier(Modifier::BOLD)
+            }
+        }
+    }
+
+    pub fn title(&self) -> Style {
+        self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
+    }
+
+    pub fn heading(&self) -> Style {
+        self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
+    }
+
+    pub fn dim(&self) -> Style {
+        if self.color {
+            Style::new().fg(Color::DarkGray)
+        } else {
+            Style::new()
+        }
+    }
+
+    pub fn key(&self) -> Style {
+        self.fg(Color::Yellow).add_modifier(Modifier::BOLD)
+    }
+
+    pub fn code(&self) -> Style {
+        self.fg(Color::LightBlue)
+    }
+
+    pub fn keyword(&self) -> Style {
+        self.fg(Color::Magenta).add_modifier(Modifier::BOLD)
+    }
+
+    pub fn string(&self) -> Style {
+        self.fg(Color::Green)
+    }
+
+    pub fn comment(&self) -> Style {
+        self.fg(Color::DarkGray).add_modifier(Modifier::ITALIC)
+    }
+
+    pub fn number(&self) -> Style {
+        self.fg(Color::LightYellow)
+    }
+
+    pub fn good(&self) -> Style {
+        self.fg(Color::Green).add_modifier(Modifier::BOLD)
+    }
+
+    pub fn bad(&self) -> Style {
+        self.fg(Color::Red).add_modifier(Modifier::BOLD)
+    }
+
+    pub fn warn(&self) -> Style {
+        self.fg(Color::Yellow)
+    }
+
+    pub fn selected(&self) -> Style {
+        Style::new().add_modifier(Modifier::REVERSED)
+    }
+
+    pub fn highlight(&self) -> Style {
+        self.fg(Color::LightCyan)
+            .add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+    }
+
+    pub fn cursor(&self) -> Style {
+        self.fg(Color::LightCyan).add_modifier(Modifier::BOLD)
+    }
+}
