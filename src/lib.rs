@@ -11,3 +11,4 @@ pub mod probe;
 pub mod scenarios;
 pub mod timeline;
 pub mod trace;
+pub mod tui;

@@ -19,6 +19,12 @@ use std::process::ExitCode;
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    /// Open a saved trace (from --save-trace, or s in the TUI) in the TUI.
+    #[arg(long, value_name = "FILE")]
+    open: Option<PathBuf>,
+    /// In the TUI: let a real `tokio-console` attach to the lesson runs.
+    #[arg(long)]
+    console: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -46,6 +52,13 @@ enum Command {
         /// Which hint (1 = gentlest); default: all of them.
         #[arg(long)]
         level: Option<usize>,
+    },
+    /// Check the exercise you are on every time you save it; keys: n next, h hint, l list,
+    /// r re-check, x reset, e edit, q quit.
+    Watch {
+        /// Do not watch the files (when watching fails): save, then press r to check.
+        #[arg(long)]
+        manual_run: bool,
     },
     /// Put an exercise back as it started (your version is backed up first).
     Reset {
@@ -155,6 +168,9 @@ fn main() -> color_eyre::Result<ExitCode> {
 
 fn dispatch(cli: Cli) -> color_eyre::Result<ExitCode> {
     match cli.command {
+        None if std::io::stdout().is_terminal() || cli.open.is_some() => {
+            tui(cli.open, cli.console)
+        }
         None => {
             print!("{}", welcome());
             Ok(ExitCode::SUCCESS)
@@ -170,7 +186,40 @@ fn dispatch(cli: Cli) -> color_eyre::Result<ExitCode> {
         Some(Command::Check(args)) => check_exercises(args),
         Some(Command::Hint { name, level }) => show_hint(&name, level),
         Some(Command::Reset { name }) => reset_exercise(&name),
+        Some(Command::Watch { manual_run }) => watch_exercises(manual_run),
     }
+}
+
+/// The TUI: lessons with their live timelines (no subcommand, on a terminal).
+fn tui(
+    open: Option<PathBuf>,
+    console: bool,
+) -> color_eyre::Result<ExitCode> {
+    use asyncscope::tui;
+    let console = if console {
+        recorder::install(true).map(|c| c.address)
+    } else {
+        None
+    };
+    let root = exercise::workspace_root();
+    let config = tui::Config {
+        lessons_dir: lesson::default_dir(),
+        // Lessons read and questions answered (tests point it elsewhere).
+        progress_file: Some(
+            std::env::var_os("ASYNCSCOPE_LESSON_PROGRESS").map_or_else(
+                || root.join("exercises").join(".lessons.json"),
+                PathBuf::from,
+            ),
+        ),
+        root,
+        clock: Clock::Real,
+        theme: tui::theme::Theme::from_env(),
+        console,
+        redact_wall: false,
+        panic_key: std::env::var_os("ASYNCSCOPE_TUI_PANIC").is_some(),
+    };
+    tui::run(tui::App::new(config), open)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn exercise_infos() -> Result<Vec<ExerciseInfo>, ExitCode> {
@@ -308,38 +357,8 @@ fn check_exercises(args: CheckArgs) -> color_eyre::Result<ExitCode> {
 }
 
 fn describe_check(c: &exercise::Checked, info: &ExerciseInfo) -> String {
-    let mut s = format!(
-        "{} — {}\n",
-        c.name,
-        if c.passed {
-            "✓ passed"
-        } else {
-            "✗ not yet"
-        }
-    );
-    if let Some(err) = &c.compile_error {
-        s += "it does not compile yet; cargo says:\n\n";
-        s += err;
-        return s;
-    }
-    if let Some(problem) = &c.run_problem {
-        s += &format!("  ✗ your program {problem}\n");
-    }
-    for r in &c.checks {
-        let mark = if r.passed { "✓" } else { "✗" };
-        for (i, line) in
-            export::text::wrap(&format!("{mark} {}", r.message), 76, 4)
-                .iter()
-                .enumerate()
-        {
-            s += &format!("  {}{line}\n", if i == 0 { "" } else { "" });
-        }
-    }
-    if !c.passed {
-        if let Some(tl) = &c.timeline {
-            s += "\nyour run:\n";
-            s += &export::text::render(tl, 80);
-        }
+    let mut s = exercise::describe(c, 80);
+    if !c.passed && c.compile_error.is_none() {
         s += &format!(
             "\nstuck? asyncscope hint {} ({} hints, gentle to explicit)\n",
             info.name,
@@ -404,6 +423,16 @@ fn show_hint(
     Ok(ExitCode::SUCCESS)
 }
 
+fn watch_exercises(manual_run: bool) -> color_eyre::Result<ExitCode> {
+    let infos = match exercise_infos() {
+        Ok(i) => i,
+        Err(code) => return Ok(code),
+    };
+    let options = exercise::watch::Options { manual_run };
+    exercise::watch::run(&exercise::workspace_root(), &infos, &options)?;
+    Ok(ExitCode::SUCCESS)
+}
+
 fn reset_exercise(name: &str) -> color_eyre::Result<ExitCode> {
     let infos = match exercise_infos() {
         Ok(i) => i,
@@ -414,34 +443,22 @@ fn reset_exercise(name: &str) -> color_eyre::Result<ExitCode> {
         Err(code) => return Ok(code),
     };
     let root = exercise::workspace_root();
-    let starter = root.join("solutions").join("starters").join(info.file());
-    let target = root.join("exercises").join(info.file());
-    let pristine = std::fs::read_to_string(&starter)?;
-    if std::fs::read_to_string(&target).ok().as_deref()
-        == Some(pristine.as_str())
-    {
-        println!("{} is already as it started", target.display());
-        return Ok(ExitCode::SUCCESS);
+    let target = exercise::learner_file(&root, &info);
+    match exercise::reset(&root, &info)? {
+        exercise::Reset::AlreadyPristine => {
+            println!("{} is already as it started", target.display())
+        }
+        exercise::Reset::Restored {
+            backup: Some(backup),
+        } => println!(
+            "{} is back as it started; your version is in {}",
+            target.display(),
+            backup.display()
+        ),
+        exercise::Reset::Restored { backup: None } => {
+            println!("{} is back as it started", target.display())
+        }
     }
-    // Your version is kept before anything is overwritten.
-    let backups = root.join("exercises").join(".backups");
-    std::fs::create_dir_all(&backups)?;
-    let stamp = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    let backup = backups.join(format!("{}-{stamp}.rs", info.name));
-    if target.exists() {
-        std::fs::copy(&target, &backup)?;
-    }
-    let tmp = target.with_extension("rs.tmp");
-    std::fs::write(&tmp, pristine)?;
-    std::fs::rename(&tmp, &target)?;
-    println!(
-        "{} is back as it started; your version is in {}",
-        target.display(),
-        backup.display()
-    );
     Ok(ExitCode::SUCCESS)
 }
 

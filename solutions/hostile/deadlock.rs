@@ -27,7 +27,8 @@ fn main() {
             probe::label_resource("account A");
             let b = Arc::new(Mutex::new(100));
             probe::label_resource("account B");
-            let ab = probe::spawn("transfer-ab", transfer(a.clone(), b.clone()));
+            let ab =
+                probe::spawn("transfer-ab", transfer(a.clone(), b.clone()));
             let ba = probe::spawn("transfer-ba", transfer(b, a));
             let _ = tokio::join!(ab, ba);
         })

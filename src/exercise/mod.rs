@@ -7,7 +7,9 @@ pub mod info;
 pub mod kits;
 pub mod progress;
 pub mod runner;
+pub mod watch;
 
+use crate::export;
 use crate::grade::{self, CheckResult};
 use crate::timeline::Timeline;
 use info::ExerciseInfo;
@@ -79,4 +81,98 @@ pub fn workspace_root() -> PathBuf {
     } else {
         PathBuf::from(env!("CARGO_MANIFEST_DIR"))
     }
+}
+
+/// What a check found, for the learner: the verdict, each check's message, and the run's
+/// timeline when it did not pass. Lines fit in `width` columns where they can.
+pub fn describe(c: &Checked, width: usize) -> String {
+    let width = width.max(40);
+    let mut s = format!(
+        "{} — {}\n",
+        c.name,
+        if c.passed {
+            "✓ passed"
+        } else {
+            "✗ not yet"
+        }
+    );
+    if let Some(err) = &c.compile_error {
+        s += "it does not compile yet; cargo says:\n\n";
+        s += err;
+        return s;
+    }
+    if let Some(problem) = &c.run_problem {
+        s += &format!("  ✗ your program {problem}\n");
+    }
+    for r in &c.checks {
+        let mark = if r.passed { "✓" } else { "✗" };
+        for line in export::text::wrap(
+            &format!("{mark} {}", r.message),
+            width - 4,
+            4,
+        ) {
+            s += &format!("  {line}\n");
+        }
+    }
+    if !c.passed
+        && let Some(tl) = &c.timeline
+    {
+        s += "\nyour run:\n";
+        s += &export::text::render(tl, width.min(u16::MAX as usize) as u16);
+    }
+    s
+}
+
+/// The learner's file for an exercise.
+pub fn learner_file(root: &Path, info: &ExerciseInfo) -> PathBuf {
+    root.join("exercises").join(info.file())
+}
+
+/// What [`reset`] did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reset {
+    /// The file was already as it started: nothing was touched.
+    AlreadyPristine,
+    /// The starter is back; the learner's version was kept at `backup` (`None`: there was no
+    /// file to keep).
+    Restored { backup: Option<PathBuf> },
+}
+
+/// Put an exercise back as it started (its pristine starter, `solutions/starters/`), keeping
+/// the learner's version in `exercises/.backups/` first. The new file replaces the old one in
+/// one rename, so an editor or watcher never sees half a file.
+pub fn reset(root: &Path, info: &ExerciseInfo) -> std::io::Result<Reset> {
+    let starter = root.join("solutions").join("starters").join(info.file());
+    let target = learner_file(root, info);
+    let pristine = std::fs::read(&starter)?;
+    let current = std::fs::read(&target).ok();
+    if current.as_deref() == Some(pristine.as_slice()) {
+        return Ok(Reset::AlreadyPristine);
+    }
+    let backup = match current {
+        Some(mine) => {
+            let backups = root.join("exercises").join(".backups");
+            std::fs::create_dir_all(&backups)?;
+            let stamp = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .unwrap_or(0);
+            // Never overwrite an earlier backup, even one from the same second.
+            let mut backup =
+                backups.join(format!("{}-{stamp}.rs", info.name));
+            let mut n = 2;
+            while backup.exists() {
+                backup =
+                    backups.join(format!("{}-{stamp}-{n}.rs", info.name));
+                n += 1;
+            }
+            std::fs::write(&backup, mine)?;
+            Some(backup)
+        }
+        None => None,
+    };
+    let tmp = target.with_extension("rs.tmp");
+    std::fs::write(&tmp, pristine)?;
+    std::fs::rename(&tmp, &target)?;
+    Ok(Reset::Restored { backup })
 }

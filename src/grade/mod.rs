@@ -4,7 +4,7 @@
 //! (and the values the exercise's kit recorded), so what a learner sees on their timeline is
 //! exactly what was graded.
 
-use crate::timeline::{End, Stamp, Timeline};
+use crate::timeline::{End, PollSpan, Stamp, Timeline};
 use crate::trace::{Location, TaskKind};
 use serde::Deserialize;
 
@@ -234,36 +234,40 @@ impl Check {
                     ),
                 }
             }
-            Check::NotBlocking { max_poll_ms } => match tl.longest_poll() {
-                Some((task, poll))
-                    if poll.wall_ns() as f64 / 1e6 > *max_poll_ms =>
-                {
-                    let t = &tl.tasks[task as usize];
-                    let at = tl.units(poll.start.rt_ns);
-                    (
-                        false,
-                        format!(
-                            "`{}` blocked the runtime: one poll held the thread for {:.0} ms \
+            Check::NotBlocking { max_poll_ms } => {
+                match longest_runtime_poll(tl) {
+                    Some((task, poll))
+                        if poll.wall_ns() as f64 / 1e6 > *max_poll_ms =>
+                    {
+                        let t = &tl.tasks[task as usize];
+                        let at = tl.units(poll.start.rt_ns);
+                        // `main` was spawned by the harness, not by the learner's code.
+                        let spawned_at =
+                            t.info.spawned_at.as_ref().filter(|_| {
+                                t.info.kind != TaskKind::BlockOn
+                            });
+                        (
+                            false,
+                            format!(
+                                "`{}` blocked the runtime: one poll held the thread for {:.0} ms \
                              at {at:.2}u, and nothing else could run meanwhile{}; use an async \
                              wait, or move the work to spawn_blocking",
-                            t.label(),
-                            poll.wall_ns() as f64 / 1e6,
-                            location_hint(
-                                t.info.spawned_at.as_ref(),
-                                "spawned at"
-                            )
+                                t.label(),
+                                poll.wall_ns() as f64 / 1e6,
+                                location_hint(spawned_at, "spawned at")
+                            ),
+                        )
+                    }
+                    Some((_, poll)) => (
+                        true,
+                        format!(
+                            "no poll held the thread long (longest {:.1} ms)",
+                            poll.wall_ns() as f64 / 1e6
                         ),
-                    )
-                }
-                Some((_, poll)) => (
-                    true,
-                    format!(
-                        "no poll held the thread long (longest {:.1} ms)",
-                        poll.wall_ns() as f64 / 1e6
                     ),
-                ),
-                None => (true, "nothing ran".into()),
-            },
+                    None => (true, "nothing ran".into()),
+                }
+            }
             Check::NoLeaks => {
                 let leaks = tl.leaks();
                 if leaks.is_empty() {
@@ -424,8 +428,7 @@ impl Check {
                     ),
                 ),
                 Some(us) => {
-                    let culprit = tl
-                        .longest_poll()
+                    let culprit = longest_runtime_poll(tl)
                         .map(|(t, p)| {
                             format!(
                                 "; the longest poll was `{}`'s, {:.0} ms",
@@ -452,6 +455,16 @@ impl Check {
 /// Grade a run: every check, in order.
 pub fn grade(checks: &[Check], tl: &Timeline) -> Vec<CheckResult> {
     checks.iter().map(|c| c.evaluate(tl)).collect()
+}
+
+/// The longest poll on a runtime thread, and whose it was. Work on the blocking pool
+/// (spawn_blocking) runs on threads of its own: it never holds the runtime thread.
+fn longest_runtime_poll(tl: &Timeline) -> Option<(u32, PollSpan)> {
+    tl.tasks
+        .iter()
+        .filter(|t| t.info.kind != TaskKind::Blocking)
+        .flat_map(|t| t.polls.iter().map(move |p| (t.info.idx, *p)))
+        .max_by_key(|(_, p)| p.wall_ns())
 }
 
 /// The lifetimes (created → closed) of waits whose label starts with `label`.

@@ -135,7 +135,11 @@ pub fn group_key(name: &str) -> &str {
 /// The rows to draw: the root task first, then tasks in spawn order (folded by name when
 /// `fold`), then one row per thread when more than one thread ran polls.
 pub fn build(tl: &Timeline, fold: bool) -> Vec<Lane> {
-    let mut tasks: Vec<&TaskLine> = tl.scenario_tasks().collect();
+    // Tasks not spawned yet (a replay before their spawn) get no lane.
+    let mut tasks: Vec<&TaskLine> = tl
+        .scenario_tasks()
+        .filter(|t| !t.intervals.is_empty() || t.ended.is_some())
+        .collect();
     tasks.sort_by_key(|t| {
         (t.info.kind != TaskKind::BlockOn, t.spawned, t.info.idx)
     });
@@ -202,15 +206,44 @@ pub fn build(tl: &Timeline, fold: bool) -> Vec<Lane> {
     lanes
 }
 
+/// Column `c` covers `[edges[c], edges[c + 1])`.
+pub fn edges(w: &Window) -> Vec<u64> {
+    let mut e: Vec<u64> = (0..w.cols).map(|c| w.bounds(c).0).collect();
+    e.push(w.bounds(w.cols.saturating_sub(1)).1);
+    e
+}
+
 /// One task's cells for the window.
 pub fn task_cells(t: &TaskLine, w: &Window, out: &mut Vec<Cell>) {
+    task_cells_with(t, w, &edges(w), out)
+}
+
+/// [`task_cells`] with the column edges computed once (a folded group reuses them).
+pub fn task_cells_with(
+    t: &TaskLine,
+    w: &Window,
+    edges: &[u64],
+    out: &mut Vec<Cell>,
+) {
     out.clear();
     out.resize(w.cols, Cell::Empty);
     let blocking = t.info.kind == TaskKind::Blocking;
-    let work = if blocking { Cell::Blocking } else { Cell::Running };
+    let work = if blocking {
+        Cell::Blocking
+    } else {
+        Cell::Running
+    };
     let end_rt = t.ended.map(|e| e.rt_ns);
-    for (c, cell) in out.iter_mut().enumerate() {
-        let (a, b) = w.bounds(c);
+    // Only the columns the task was alive in.
+    let first = edges[..w.cols]
+        .partition_point(|&e| e <= t.spawned.rt_ns)
+        .saturating_sub(1);
+    let last = end_rt.map_or(w.cols, |e| {
+        edges[..w.cols].partition_point(|&x| x <= e).min(w.cols)
+    });
+    for c in first..last {
+        let cell = &mut out[c];
+        let (a, b) = (edges[c], edges[c + 1].max(edges[c] + 1));
         if a > w.clip {
             break;
         }
@@ -231,7 +264,8 @@ pub fn task_cells(t: &TaskLine, w: &Window, out: &mut Vec<Cell>) {
                 break;
             }
             any = true;
-            let ov = iv.end.rt_ns.min(b).saturating_sub(iv.start.rt_ns.max(a));
+            let ov =
+                iv.end.rt_ns.min(b).saturating_sub(iv.start.rt_ns.max(a));
             match iv.state {
                 TaskState::Running | TaskState::Blocking => {
                     *cell = work;
@@ -299,6 +333,82 @@ pub fn thread_cells(tl: &Timeline, thread: usize, w: &Window) -> Vec<Cell> {
     out
 }
 
+/// A folded group's cells: each member's intervals and polls swept once onto the columns,
+/// the stronger state winning (cost: the members' events inside the window, not columns ×
+/// members).
+pub fn group_cells(
+    tl: &Timeline,
+    members: &[TaskIdx],
+    w: &Window,
+) -> Vec<Cell> {
+    let mut acc = vec![Cell::Empty; w.cols];
+    if w.cols == 0 {
+        return acc;
+    }
+    let end = w.start.saturating_add(w.span).min(w.clip);
+    let scale = w.cols as f64 / w.span.max(1) as f64;
+    let last = w.cols - 1;
+    let col = |t: u64| -> usize {
+        ((t.saturating_sub(w.start) as f64 * scale) as usize).min(last)
+    };
+    let mut paint = |a: u64, b: u64, cell: Cell| {
+        if b < w.start || a > end {
+            return;
+        }
+        for c in &mut acc[col(a)..=col(b.min(end))] {
+            if cell.rank() > c.rank() {
+                *c = cell;
+            }
+        }
+    };
+    for m in members {
+        let Some(t) = tl.tasks.get(*m as usize) else {
+            continue;
+        };
+        let work = if t.info.kind == TaskKind::Blocking {
+            Cell::Blocking
+        } else {
+            Cell::Running
+        };
+        let first =
+            t.intervals.partition_point(|iv| iv.end.rt_ns < w.start);
+        for iv in &t.intervals[first..] {
+            if iv.start.rt_ns > end {
+                break;
+            }
+            let cell = match iv.state {
+                TaskState::Running | TaskState::Blocking => work,
+                TaskState::Scheduled => Cell::Scheduled,
+                TaskState::Idle => Cell::Idle,
+            };
+            // The last instant of an interval belongs to the next one.
+            let b = if iv.end.rt_ns > iv.start.rt_ns {
+                iv.end.rt_ns - 1
+            } else {
+                iv.end.rt_ns
+            };
+            paint(iv.start.rt_ns, b, cell);
+        }
+        let first = t.polls.partition_point(|p| p.end.rt_ns < w.start);
+        for p in &t.polls[first..] {
+            if p.start.rt_ns > end {
+                break;
+            }
+            paint(p.start.rt_ns, p.end.rt_ns, work);
+        }
+        if let Some(e) = t.ended.map(|e| e.rt_ns).filter(|&e| e <= end)
+            && e >= w.start
+        {
+            match t.end {
+                End::Cancelled => paint(e, e, Cell::Cancelled),
+                End::Panicked => paint(e, e, Cell::Panicked),
+                _ => {}
+            }
+        }
+    }
+    acc
+}
+
 /// Merges `cells` into `acc`, the stronger cell winning.
 pub fn merge(acc: &mut [Cell], cells: &[Cell]) {
     for (a, c) in acc.iter_mut().zip(cells) {
@@ -343,9 +453,15 @@ impl Cache {
                 }
                 Some(LaneKind::Group(members)) => {
                     let mut acc = vec![Cell::Empty; w.cols];
+                    let edges = edges(w);
                     for m in members {
                         if let Some(t) = tl.tasks.get(*m as usize) {
-                            task_cells(t, w, &mut self.scratch);
+                            task_cells_with(
+                                t,
+                                w,
+                                &edges,
+                                &mut self.scratch,
+                            );
                             merge(&mut acc, &self.scratch);
                         }
                     }

@@ -6,7 +6,7 @@ use crate::trace::{Header, Trace};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
-type Shared = Arc<Mutex<Option<(Session, Header)>>>;
+type Shared = Arc<Mutex<Option<(Session, Header, std::time::Instant)>>>;
 
 /// The name of the thread a run is driven from (its panics are part of the run, not the TUI's).
 pub const RUN_THREAD: &str = "asyncscope-run";
@@ -21,8 +21,8 @@ pub struct LiveRun {
 pub enum LivePoll {
     /// Nothing new.
     Nothing,
-    /// The trace so far.
-    Snapshot(Trace),
+    /// The trace so far, and how long the run has been going (wall clock, ns).
+    Snapshot(Trace, u64),
     /// The run is over: its whole trace, or why there is none.
     Done(Result<Trace, String>),
 }
@@ -40,14 +40,13 @@ impl LiveRun {
                     scenarios::RunError::UnknownScenario(id.clone())
                         .to_string()
                 })?;
-                scenarios::run_scenario_observed(
-                    &sc,
-                    &options,
-                    |s, h| {
-                        *shared.lock().unwrap() =
-                            Some((s.clone(), h.clone()));
-                    },
-                )
+                scenarios::run_scenario_observed(&sc, &options, |s, h| {
+                    *shared.lock().unwrap() = Some((
+                        s.clone(),
+                        h.clone(),
+                        std::time::Instant::now(),
+                    ));
+                })
                 .map_err(|e| e.to_string())
             })
             .ok();
@@ -68,15 +67,20 @@ impl LiveRun {
             return LivePoll::Done(self.join());
         }
         let guard = self.session.lock().unwrap();
-        let Some((session, header)) = guard.as_ref() else {
+        let Some((session, header, started)) = guard.as_ref() else {
             return LivePoll::Nothing;
         };
-        let trace = session.snapshot(header.clone());
-        if trace.events.len() == self.seen {
+        let now = started.elapsed().as_nanos() as u64;
+        // On the real clock time moves even when nothing happens: idle lanes grow.
+        if session.clock() == crate::trace::Clock::Paused
+            && session.events_so_far(self.seen).is_empty()
+            && self.seen != usize::MAX
+        {
             return LivePoll::Nothing;
         }
+        let trace = session.snapshot(header.clone());
         self.seen = trace.events.len();
-        LivePoll::Snapshot(trace)
+        LivePoll::Snapshot(trace, now)
     }
 
     /// Wait for the run to end.

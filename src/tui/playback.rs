@@ -10,7 +10,8 @@ use crate::trace::{Clock, EventKind, Trace};
 use crate::tui::live::{LivePoll, LiveRun};
 use std::time::Duration;
 
-pub const SPEEDS: [f64; 9] = [0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0, 7.5, 10.0];
+pub const SPEEDS: [f64; 9] =
+    [0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0, 7.5, 10.0];
 const NORMAL_SPEED: usize = 3;
 
 /// Above this many events the prefix timeline is not rebuilt per step: the full one is clipped
@@ -39,6 +40,8 @@ pub struct Recording {
     pub error: Option<String>,
     /// Bumped whenever what is shown changes (caches key on it).
     pub generation: u64,
+    /// A live run's age, when it is past its last event (wall-clock ns).
+    live_now: u64,
 }
 
 impl Recording {
@@ -96,10 +99,17 @@ impl Recording {
             live: None,
             error: None,
             generation: 0,
+            live_now: 0,
         }
     }
 
     fn set_trace(&mut self, trace: Trace) {
+        self.set_trace_at(trace, None);
+    }
+
+    /// `now`: for a live run on the real clock, how long it has been going; the timeline
+    /// then reaches it (idle tasks stay idle until now, not until their last event).
+    fn set_trace_at(&mut self, mut trace: Trace, now: Option<u64>) {
         let paused = trace.header.clock == Clock::Paused;
         let mut clock = 0u64;
         self.rt = trace
@@ -116,7 +126,26 @@ impl Recording {
                 }
             })
             .collect();
-        self.full = Timeline::from_trace(&trace);
+        let last = trace.events.last().map_or(0, |e| e.wall_ns);
+        match now.filter(|&n| !paused && n > last) {
+            Some(now) => {
+                // An event that refers to nothing: the timeline skips it but ends at it.
+                trace.events.push(crate::trace::Event::new(
+                    EventKind::ResourceClose,
+                    now,
+                    0,
+                    u32::MAX,
+                    0,
+                ));
+                self.full = Timeline::from_trace(&trace);
+                trace.events.pop();
+                self.live_now = now;
+            }
+            None => {
+                self.full = Timeline::from_trace(&trace);
+                self.live_now = 0;
+            }
+        }
         self.trace = trace;
         self.generation += 1;
     }
@@ -132,8 +161,8 @@ impl Recording {
         };
         match live.poll() {
             LivePoll::Nothing => false,
-            LivePoll::Snapshot(trace) => {
-                self.set_trace(trace);
+            LivePoll::Snapshot(trace, now) => {
+                self.set_trace_at(trace, Some(now));
                 if self.follow {
                     self.to_end_quietly();
                 } else {
@@ -201,7 +230,11 @@ impl Recording {
 
     /// Runtime-clock ns of the last event (or the run's end).
     pub fn end_ns(&self) -> u64 {
-        self.full.end.rt_ns.max(self.full.finish_stamp().rt_ns)
+        self.full
+            .end
+            .rt_ns
+            .max(self.full.finish_stamp().rt_ns)
+            .max(self.live_now)
     }
 
     /// Runtime-clock ns of the cursor: the last shown event.
@@ -217,10 +250,10 @@ impl Recording {
 
     /// The runtime clock the view clips at.
     pub fn clip_ns(&self) -> u64 {
-        if self.view.is_none() && self.cursor < self.rt.len() {
-            self.cursor_ns()
+        if self.cursor >= self.rt.len() {
+            self.end_ns()
         } else {
-            self.timeline().end.rt_ns.max(self.cursor_ns())
+            self.cursor_ns()
         }
     }
 
@@ -288,7 +321,11 @@ impl Recording {
         self.follow = false;
         let step = (self.end_ns().max(1) as f64 * fraction).abs().max(1.0);
         let pos = self.cursor_ns() as f64;
-        self.seek_ns(if fraction >= 0.0 { pos + step } else { pos - step });
+        self.seek_ns(if fraction >= 0.0 {
+            pos + step
+        } else {
+            pos - step
+        });
     }
 
     pub fn to_start(&mut self) {
@@ -377,14 +414,16 @@ impl Recording {
                 .map_or_else(|| format!("task {a}"), |t| t.label())
         };
         let res = |a: u32| {
-            self.full
-                .resources
-                .get(a as usize)
-                .map_or_else(|| format!("resource {a}"), |r| r.info.describe())
+            self.full.resources.get(a as usize).map_or_else(
+                || format!("resource {a}"),
+                |r| r.info.describe(),
+            )
         };
         match ev.kind {
             EventKind::TaskSpawn => format!("{} spawned", task(ev.a)),
-            EventKind::PollStart => format!("poll of {} starts", task(ev.a)),
+            EventKind::PollStart => {
+                format!("poll of {} starts", task(ev.a))
+            }
             EventKind::PollEnd => format!("poll of {} ends", task(ev.a)),
             EventKind::Wake => format!("{} woken", task(ev.a)),
             EventKind::TaskClose => format!("{} released", task(ev.a)),

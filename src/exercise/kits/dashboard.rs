@@ -60,8 +60,10 @@ where
                     Ok(line) | Err(line) => *line,
                 })
                 .collect();
-            let slowest =
-                SOURCES.iter().map(|(_, units, _)| *units).fold(0.0, f64::max);
+            let slowest = SOURCES
+                .iter()
+                .map(|(_, units, _)| *units)
+                .fold(0.0, f64::max);
             probe::set_value("expected", json!(expected));
             probe::set_value("slowest_units", slowest);
             let task = probe::spawn("dashboard", dashboard(sources));

@@ -1,1 +1,77 @@
-//! Being written: the kit of exercise `offload`.
+//! Exercise `offload` (lesson 12): hash eight blocks (CPU work, 50 to 80 ms of wall time each)
+//! while the heartbeat keeps its 10 ms beat, and return the hashes in the blocks' order.
+
+use crate::exercise::harness::{self, Setup};
+use crate::probe;
+use serde_json::json;
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+pub const SETUP: Setup = Setup::new("offload");
+
+/// The blocks the learner hashes.
+pub const BLOCKS: u64 = 8;
+
+const FNV_PRIME: u64 = 0x0100_0000_01b3;
+
+/// How long hashing `block` keeps a CPU busy, in wall-clock ms: 50 to 80, so blocks hashed
+/// side by side finish in a different order than they started.
+fn block_ms(block: u64) -> u64 {
+    80 - 10 * (block % 4)
+}
+
+/// The hash of `block`: the same on every machine and in every build.
+fn block_hash(block: u64) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325 ^ block;
+    for i in 0..100_000u64 {
+        hash = (hash ^ i).wrapping_mul(FNV_PRIME);
+    }
+    hash
+}
+
+/// Hash `block`: plain CPU work with no `.await` inside. It keeps the thread that calls it
+/// busy for 50 to 80 ms of wall time (longer on a loaded machine, never shorter).
+pub fn hash_block(block: u64) -> u64 {
+    let start = Instant::now();
+    let hash = block_hash(block);
+    // Keep hashing until the block's time is up, whatever the machine's speed.
+    let length = Duration::from_millis(block_ms(block));
+    let mut busy = hash;
+    while start.elapsed() < length {
+        for i in 0..1_000u64 {
+            busy = (busy ^ i).wrapping_mul(FNV_PRIME);
+        }
+        // Let other threads of this process have the CPU: on a busy 2-core machine, eight
+        // blocks hashed side by side must not starve the runtime thread. (This does nothing
+        // for the runtime: a block hashed inside a task still holds its thread throughout.)
+        std::thread::yield_now();
+    }
+    std::hint::black_box(busy);
+    hash
+}
+
+/// Drive the learner's `hash_all` with blocks 1 to 8 beside the heartbeat, and record what
+/// the checks need.
+pub fn run<F, Fut>(hash_all: F)
+where
+    F: FnOnce(Vec<u64>) -> Fut + Send + 'static,
+    Fut: Future<Output = Vec<u64>> + Send + 'static,
+{
+    harness::run(&SETUP, move |ctx| {
+        Box::pin(async move {
+            let heartbeat = ctx.start_heartbeat();
+            let blocks: Vec<u64> = (1..=BLOCKS).collect();
+            let hex = |hashes: &[u64]| -> Vec<String> {
+                hashes.iter().map(|h| format!("{h:016x}")).collect()
+            };
+            let expected: Vec<u64> =
+                blocks.iter().map(|&b| block_hash(b)).collect();
+            probe::set_value("expected", json!(hex(&expected)));
+            tokio::time::sleep(ctx.u(0.2)).await; // the heartbeat finds its beat
+            let hashes = hash_all(blocks).await;
+            probe::set_value("results", json!(hex(&hashes)));
+            tokio::time::sleep(ctx.u(0.2)).await; // and keeps it afterwards
+            heartbeat.abort();
+        })
+    });
+}

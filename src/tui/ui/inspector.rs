@@ -1,0 +1,385 @@
+//! The inspector: one task's totals, polls, wakes, waits, histogram, outcome, and lints in
+//! plain words.
+
+use crate::export::text::LONG_POLL_MS;
+use crate::timeline::{
+    End, Histogram, TaskLine, TaskState, Timeline, WakeSource,
+};
+use crate::trace::TaskKind;
+use crate::tui::app::App;
+use crate::tui::lanes::LaneKind;
+use crate::tui::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use std::collections::BTreeMap;
+
+fn ms(ns: u64) -> String {
+    let ms = ns as f64 / 1e6;
+    if ms < 10.0 {
+        format!("{ms:.2} ms")
+    } else {
+        format!("{ms:.0} ms")
+    }
+}
+
+/// Lints about a task, each a sentence a learner can act on.
+pub fn lints(tl: &Timeline, t: &TaskLine, wall: bool) -> Vec<String> {
+    let mut out = Vec::new();
+    let long = LONG_POLL_MS * 1_000_000;
+    if t.info.kind != TaskKind::Blocking
+        && let Some(p) = t.longest_poll().filter(|p| p.wall_ns() > long)
+    {
+        let how = if wall {
+            ms(p.wall_ns())
+        } else {
+            format!("over {LONG_POLL_MS} ms")
+        };
+        out.push(format!(
+            "blocked the runtime: one poll held its thread for {how} at {:.2}u; nothing else \
+             could run on that thread meanwhile. Move the work to spawn_blocking, or yield.",
+            tl.units(p.start.rt_ns)
+        ));
+        if t.polls.len() == 1 && t.ended.is_some() {
+            out.push(
+                "never yielded: it did all its work in one poll, never reaching an .await \
+                 that had to wait."
+                    .into(),
+            );
+        }
+    }
+    let selfw = t
+        .wakes
+        .iter()
+        .filter(|w| w.source == WakeSource::SelfWake)
+        .count();
+    if selfw > 0 {
+        out.push(format!(
+            "woke itself {selfw} time{}: yield_now, or a future that asks to be polled again at \
+             once (a busy loop costs CPU while it waits).",
+            if selfw == 1 { "" } else { "s" }
+        ));
+    }
+    if tl.leaks().contains(&t.info.idx) {
+        out.push(
+            "leaked: still alive when the scenario finished; nobody awaited it or aborted it."
+                .into(),
+        );
+    }
+    if t.ended.is_none()
+        && tl.run_end.is_some()
+        && let Some(iv) = t.intervals.last()
+        && iv.state == TaskState::Idle
+        && !iv.timer_pending
+        && iv.waiting_on.is_none()
+    {
+        out.push(
+            "never woken again: nothing that will wake it is pending (a lost waker, or a wait \
+             on something that never comes)."
+                .into(),
+        );
+    }
+    if t.end == End::Cancelled {
+        let at = t.ended.unwrap_or_default();
+        let held: Vec<String> = tl
+            .resources
+            .iter()
+            .filter(|r| r.holder_at(at) == Some(t.info.idx))
+            .map(|r| r.info.describe())
+            .collect();
+        if held.is_empty() {
+            out.push(format!(
+                "cancelled at {:.2}u: its future was dropped at an .await; the code after that \
+                 point never ran.",
+                tl.units(at.rt_ns)
+            ));
+        } else {
+            out.push(format!(
+                "cancelled while holding {}: the guard was dropped with the future, so the lock \
+                 was released, but the work it protected was left half done.",
+                held.join(", ")
+            ));
+        }
+    }
+    if t.end == End::Panicked {
+        out.push("panicked: tokio caught it; awaiting its JoinHandle gives a JoinError.".into());
+    }
+    out
+}
+
+fn histogram(h: &Histogram, th: &Theme) -> Vec<Line<'static>> {
+    let max = h.buckets.iter().copied().max().unwrap_or(0).max(1);
+    let (first, last) = match (
+        h.buckets.iter().position(|&n| n > 0),
+        h.buckets.iter().rposition(|&n| n > 0),
+    ) {
+        (Some(a), Some(b)) => (a, b),
+        _ => return vec![],
+    };
+    (first..=last)
+        .map(|i| {
+            let floor = Histogram::bucket_floor_us(i);
+            let label = if floor >= 1000 {
+                format!("≥{}ms", floor / 1000)
+            } else {
+                format!("≥{floor}µs")
+            };
+            let n = h.buckets[i];
+            let bar =
+                "█".repeat(((n as u64 * 20).div_ceil(max as u64)) as usize);
+            Line::from(vec![
+                Span::styled(format!("  {label:>7} "), th.dim()),
+                Span::styled(
+                    bar,
+                    th.cell(crate::tui::lanes::Cell::Running),
+                ),
+                Span::raw(format!(" {n}")),
+            ])
+        })
+        .collect()
+}
+
+pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
+    let th = app.config.theme;
+    let wall = !app.config.redact_wall;
+    let block = Block::new()
+        .borders(Borders::RIGHT | Borders::BOTTOM)
+        .border_style(th.key())
+        .title(Span::styled(" inspector · t or Esc closes ", th.title()));
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let lv = &app.lv;
+    let Some(r) = lv.recording() else {
+        f.render_widget(
+            Paragraph::new(
+                "Run something first; then select a lane (↑↓) and press t.",
+            ),
+            inner,
+        );
+        return;
+    };
+    let tl = r.timeline();
+    let Some(lane) = lv.lanes.get(lv.lane) else {
+        return;
+    };
+    let mut lines: Vec<Line> = Vec::new();
+    let b = |s: &str| Span::styled(format!("{s:<9}"), th.dim());
+    match &lane.kind {
+        LaneKind::Group(members) => {
+            lines.push(Line::from(Span::styled(
+                lane.name.clone(),
+                th.title(),
+            )));
+            let mut by_end: BTreeMap<&str, usize> = BTreeMap::new();
+            let mut busy = 0u64;
+            let mut polls = 0usize;
+            for m in members {
+                if let Some(t) = tl.tasks.get(*m as usize) {
+                    *by_end
+                        .entry(if t.ended.is_some() {
+                            t.end.as_str()
+                        } else {
+                            "alive"
+                        })
+                        .or_default() += 1;
+                    busy += t.busy_ns();
+                    polls += t.polls.len();
+                }
+            }
+            let ends: Vec<String> =
+                by_end.iter().map(|(k, v)| format!("{v} {k}")).collect();
+            lines.push(Line::raw(format!(
+                "{} tasks folded by name: {}",
+                members.len(),
+                ends.join(", ")
+            )));
+            lines.push(Line::raw(format!(
+                "{polls} polls, busy {:.2}u in all",
+                tl.units(busy)
+            )));
+            lines.push(Line::from(Span::styled(
+                "f unfolds the lanes to inspect one task",
+                th.dim(),
+            )));
+        }
+        LaneKind::Thread(i) => {
+            let Some(t) = tl.threads.get(*i) else { return };
+            lines.push(Line::from(Span::styled(
+                lane.name.clone(),
+                th.title(),
+            )));
+            lines.push(Line::raw(format!(
+                "thread {} · {} polls",
+                t.name,
+                t.polls.len()
+            )));
+            if wall {
+                let busy: u64 =
+                    t.polls.iter().map(|(_, p)| p.wall_ns()).sum();
+                lines.push(Line::raw(format!(
+                    "busy {} (wall clock)",
+                    ms(busy)
+                )));
+            }
+        }
+        LaneKind::Task(i) => {
+            let Some(t) = tl.tasks.get(*i as usize) else {
+                return;
+            };
+            lines.push(Line::from(vec![
+                Span::styled(t.label(), th.title()),
+                Span::styled(
+                    format!(
+                        "  {} · tokio id {}",
+                        t.info.kind.as_str(),
+                        t.info.tokio_id
+                    ),
+                    th.dim(),
+                ),
+            ]));
+            let parent = t
+                .info
+                .parent
+                .and_then(|p| tl.tasks.get(p as usize))
+                .map(|p| format!(" by {}", p.label()))
+                .unwrap_or_default();
+            let loc = t
+                .info
+                .spawned_at
+                .as_ref()
+                .map(|l| l.to_string())
+                .unwrap_or_else(|| "?".into());
+            lines.push(Line::from(vec![
+                b("spawned"),
+                Span::raw(format!(
+                    "{:.2}u{parent}, at {loc}",
+                    tl.units(t.spawned.rt_ns)
+                )),
+            ]));
+            let outcome = match t.ended {
+                Some(e) => format!(
+                    "{} at {:.2}u",
+                    t.end.as_str(),
+                    tl.units(e.rt_ns)
+                ),
+                None => "alive at the cursor".into(),
+            };
+            lines.push(Line::from(vec![b("outcome"), Span::raw(outcome)]));
+            lines.push(Line::from(vec![
+                b("time"),
+                Span::styled(
+                    format!("busy {:.2}u", tl.units(t.busy_ns())),
+                    th.cell(crate::tui::lanes::Cell::Running),
+                ),
+                Span::raw(" · "),
+                Span::styled(
+                    format!("scheduled {:.2}u", tl.units(t.scheduled_ns())),
+                    th.cell(crate::tui::lanes::Cell::Scheduled),
+                ),
+                Span::raw(" · "),
+                Span::styled(
+                    format!("idle {:.2}u", tl.units(t.idle_ns())),
+                    th.cell(crate::tui::lanes::Cell::Idle),
+                ),
+            ]));
+            let mut polls = format!("{}", t.polls.len());
+            if let Some(p) = t.longest_poll() {
+                polls += &format!(
+                    " · longest {} at {:.2}u",
+                    if wall {
+                        ms(p.wall_ns())
+                    } else {
+                        "(wall clock)".into()
+                    },
+                    tl.units(p.start.rt_ns)
+                );
+                if wall {
+                    polls +=
+                        &format!(" · busy {} wall", ms(t.busy_wall_ns()));
+                }
+            }
+            lines.push(Line::from(vec![b("polls"), Span::raw(polls)]));
+            let (mut selfw, mut rt, mut by) =
+                (0, 0, BTreeMap::<String, usize>::new());
+            for w in &t.wakes {
+                match w.source {
+                    WakeSource::SelfWake => selfw += 1,
+                    WakeSource::Runtime => rt += 1,
+                    WakeSource::Task(o) => {
+                        *by.entry(
+                            tl.tasks
+                                .get(o as usize)
+                                .map_or("?".into(), |t| t.label()),
+                        )
+                        .or_default() += 1
+                    }
+                }
+            }
+            let mut wakes = format!(
+                "{}: {rt} by the runtime (timer, I/O)",
+                t.wakes.len()
+            );
+            for (who, n) in &by {
+                wakes += &format!(", {n} by {who}");
+            }
+            if selfw > 0 {
+                wakes += &format!(", {selfw} by itself");
+            }
+            lines.push(Line::from(vec![b("wakes"), Span::raw(wakes)]));
+            // What it waited on, and how long.
+            let mut waits: BTreeMap<String, u64> = BTreeMap::new();
+            for iv in
+                t.intervals.iter().filter(|iv| iv.state == TaskState::Idle)
+            {
+                let on = match iv.waiting_on.and_then(|r| tl.resource(r)) {
+                    Some(r) => r.info.describe(),
+                    None if iv.timer_pending => "a timer".into(),
+                    None => {
+                        "something unnamed (a JoinHandle, a future)".into()
+                    }
+                };
+                *waits.entry(on).or_default() +=
+                    iv.end.rt_ns.saturating_sub(iv.start.rt_ns);
+            }
+            let mut waits: Vec<(String, u64)> = waits.into_iter().collect();
+            waits.sort_by(|a, b| b.1.cmp(&a.1));
+            if waits.is_empty() {
+                lines.push(Line::from(vec![
+                    b("waited"),
+                    Span::raw("never idle"),
+                ]));
+            }
+            for (i, (on, ns)) in waits.iter().take(4).enumerate() {
+                lines.push(Line::from(vec![
+                    b(if i == 0 { "waited" } else { "" }),
+                    Span::raw(format!("{:.2}u on {on}", tl.units(*ns))),
+                ]));
+            }
+            if wall && !t.polls.is_empty() {
+                lines.push(Line::from(Span::styled(
+                    "poll durations (wall clock)",
+                    th.dim(),
+                )));
+                lines.extend(histogram(&t.histogram, &th));
+            }
+            let lints = lints(tl, t, wall);
+            if lints.is_empty() {
+                lines.push(Line::from(vec![
+                    b("lints"),
+                    Span::styled("✓ nothing to flag", th.good()),
+                ]));
+            }
+            for l in lints {
+                lines.push(Line::from(vec![
+                    Span::styled("⚠ ", th.warn()),
+                    Span::raw(l),
+                ]));
+            }
+        }
+    }
+    f.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: false }),
+        inner,
+    );
+}

@@ -1,0 +1,98 @@
+//! Drawing: one function per screen, overlays on top, the key bar at the bottom.
+
+pub mod help;
+pub mod home;
+pub mod inspector;
+pub mod knobs;
+pub mod lesson;
+pub mod timeline;
+
+use crate::tui::app::{App, Overlay, Screen};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
+
+pub const MIN_W: u16 = 80;
+pub const MIN_H: u16 = 24;
+
+/// Draw the whole screen.
+pub fn draw(f: &mut Frame, app: &mut App) {
+    let area = f.area();
+    if area.width < MIN_W || area.height < MIN_H {
+        too_small(f, area);
+        return;
+    }
+    let body = Rect {
+        height: area.height - 1,
+        ..area
+    };
+    let bar = Rect {
+        y: area.y + area.height - 1,
+        height: 1,
+        ..area
+    };
+    match app.screen {
+        Screen::Home => home::draw(f, body, app),
+        Screen::Lesson => lesson::draw(f, body, app),
+    }
+    help::key_bar(f, bar, app);
+    match &app.overlay {
+        Overlay::None => {}
+        Overlay::Help => help::overlay(f, body, app),
+        Overlay::Question(a) => lesson::question(f, body, app, a),
+        Overlay::Verdicts(v) => lesson::verdicts(f, body, app, v),
+        Overlay::Open(path) => open_prompt(f, body, app, path),
+    }
+}
+
+fn too_small(f: &mut Frame, area: Rect) {
+    let text = format!(
+        "The terminal is too small ({}×{}): asyncscope needs at least {MIN_W}×{MIN_H}. \
+         Make the window bigger (or the font smaller). q quits.",
+        area.width, area.height
+    );
+    f.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+}
+
+/// A box in the middle of `area`, `w`×`h` at most, cleared.
+pub fn popup(f: &mut Frame, area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    let r = Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    };
+    f.render_widget(Clear, r);
+    r
+}
+
+fn open_prompt(f: &mut Frame, area: Rect, app: &App, path: &str) {
+    let t = &app.config.theme;
+    let r = popup(f, area, 70, 5);
+    let block = ratatui::widgets::Block::bordered()
+        .title(Span::styled(" open a saved trace ", t.title()));
+    let lines = vec![
+        Line::raw(
+            "File (saved with s, or `asyncscope run … --save-trace FILE`):",
+        ),
+        Line::from(vec![Span::styled(format!("{path}▏"), t.key())]),
+        Line::from(Span::styled("Enter open · Esc cancel", t.dim())),
+    ];
+    f.render_widget(Paragraph::new(lines).block(block), r);
+}
+
+/// `s` cut to `w` characters, with `…` if cut.
+pub fn fit(s: &str, w: usize) -> String {
+    if s.chars().count() <= w {
+        s.to_string()
+    } else if w == 0 {
+        String::new()
+    } else {
+        let mut out: String = s.chars().take(w - 1).collect();
+        out.push('…');
+        out
+    }
+}

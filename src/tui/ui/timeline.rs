@@ -1,0 +1,710 @@
+//! The timeline panel: run header, time axis, marks, one lane per task (or folded group)
+//! with a status column saying what each task is doing or waits on, worker threads, the
+//! heartbeat lag, the legend, and a detail line for the selected lane.
+
+use super::fit;
+use crate::timeline::{End, TaskState, Timeline};
+use crate::tui::app::{App, axis_span};
+use crate::tui::lanes::{self, Cell, Lane, LaneKind, Window};
+use crate::tui::playback::Recording;
+use crate::tui::theme::Theme;
+use ratatui::Frame;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+
+/// Column widths of a lane row.
+#[derive(Clone, Copy)]
+struct Cols {
+    name: u16,
+    chart: u16,
+    status: u16,
+}
+
+fn columns(width: u16, names: usize, big: bool) -> Cols {
+    let status = if width >= 120 {
+        30
+    } else if width >= 100 {
+        24
+    } else {
+        16
+    };
+    let name = (names as u16).clamp(6, if big { 24 } else { 16 });
+    let chart = width.saturating_sub(name + 1 + status + 1).max(1);
+    Cols {
+        name,
+        chart,
+        status,
+    }
+}
+
+/// "1.5u", "0.25u": a time in units with the decimals `step` needs.
+pub fn fmt_units(units: f64, step: f64) -> String {
+    let decimals = if step >= 1.0 {
+        0
+    } else {
+        (-step.log10() - 1e-9).ceil().clamp(0.0, 6.0) as usize
+    };
+    let mut s = format!("{units:.decimals$}");
+    if s.contains('.') {
+        s = s.trim_end_matches('0').trim_end_matches('.').to_string();
+    }
+    s + "u"
+}
+
+/// Time axis: labels on `y`, tick marks on `y + 1`.
+fn axis(
+    buf: &mut Buffer,
+    x: u16,
+    y: u16,
+    w: &Window,
+    unit_ns: f64,
+    t: &Theme,
+    cursor: Option<u64>,
+    highlight: Option<u64>,
+) {
+    let cols = w.cols;
+    let span_u = w.span as f64 / unit_ns;
+    // The smallest 1-2-5 step with labels at least 9 columns apart.
+    let mut step = 1e-6;
+    'find: for exp in -6..=9 {
+        for m in [1.0, 2.0, 5.0] {
+            step = m * 10f64.powi(exp);
+            if step / span_u * cols as f64 >= 9.0 {
+                break 'find;
+            }
+        }
+    }
+    let start_u = w.start as f64 / unit_ns;
+    let mut k = (start_u / step).ceil() as i64;
+    let mut ticks = vec!['─'; cols];
+    loop {
+        let u = k as f64 * step;
+        let c = ((u - start_u) / span_u * cols as f64).round();
+        if c >= cols as f64 || !c.is_finite() {
+            break;
+        }
+        let c = c.max(0.0) as usize;
+        ticks[c] = '┼';
+        let label = fmt_units(u, step);
+        if c + label.chars().count() <= cols + 4 {
+            buf.set_stringn(x + c as u16, y, &label, cols + 4 - c, t.dim());
+        }
+        k += 1;
+        if k > 10_000 {
+            break;
+        }
+    }
+    ticks[0] = if w.start == 0 { '├' } else { '┼' };
+    let s: String = ticks.into_iter().collect();
+    buf.set_string(x, y + 1, s, t.dim());
+    if let Some(h) = highlight.and_then(|h| w.col(h)) {
+        buf.set_string(x + h as u16, y + 1, "▲", t.highlight());
+    }
+    if let Some(c) = cursor.and_then(|c| w.col(c)) {
+        buf.set_string(x + c as u16, y + 1, "▼", t.cursor());
+    }
+}
+
+/// What a task is doing at the cursor, for its status column.
+fn task_status(tl: &Timeline, idx: u32, at: u64) -> (String, Cell) {
+    let Some(task) = tl.tasks.get(idx as usize) else {
+        return (String::new(), Cell::Empty);
+    };
+    if let Some(e) = task.ended {
+        let u = tl.units(e.rt_ns);
+        return match task.end {
+            End::Completed => (format!("✓ done {u:.2}u"), Cell::Done),
+            End::Cancelled => {
+                (format!("✕ cancelled {u:.2}u"), Cell::Cancelled)
+            }
+            End::Panicked => {
+                (format!("! panicked {u:.2}u"), Cell::Panicked)
+            }
+            End::Ended | End::Running => {
+                (format!("ended {u:.2}u"), Cell::Empty)
+            }
+        };
+    }
+    let Some(iv) = task.intervals.last().filter(|iv| iv.start.rt_ns <= at)
+    else {
+        return ("▒ spawned".into(), Cell::Scheduled);
+    };
+    match iv.state {
+        TaskState::Running => ("█ running".into(), Cell::Running),
+        TaskState::Blocking => ("▓ blocking pool".into(), Cell::Blocking),
+        TaskState::Scheduled => ("▒ scheduled".into(), Cell::Scheduled),
+        TaskState::Idle => {
+            let on = iv
+                .waiting_on
+                .and_then(|r| tl.resource(r))
+                .map(|r| r.info.describe());
+            let text = match on {
+                Some(on) => format!("░ {on}"),
+                None if iv.timer_pending => "░ a timer".into(),
+                None => "░ idle".into(),
+            };
+            (text, Cell::Idle)
+        }
+    }
+}
+
+/// The text of a lane's status column.
+fn lane_status(tl: &Timeline, lane: &Lane, at: u64) -> (String, Cell) {
+    match &lane.kind {
+        LaneKind::Task(i) => task_status(tl, *i, at),
+        LaneKind::Group(members) => {
+            let alive = members
+                .iter()
+                .filter(|m| {
+                    tl.tasks
+                        .get(**m as usize)
+                        .is_some_and(|t| t.ended.is_none())
+                })
+                .count();
+            let cancelled = members
+                .iter()
+                .filter(|m| {
+                    tl.tasks
+                        .get(**m as usize)
+                        .is_some_and(|t| t.end == End::Cancelled)
+                })
+                .count();
+            let mut s = format!("{alive} alive of {}", members.len());
+            if cancelled > 0 {
+                s += &format!(", {cancelled} ✕");
+            }
+            (s, Cell::Empty)
+        }
+        LaneKind::Thread(th) => {
+            let polls = tl.threads.get(*th).map_or(0, |t| t.polls.len());
+            (format!("{polls} polls"), Cell::Empty)
+        }
+    }
+}
+
+/// Draw lane rows from `y` down to `y_end`; returns (row, lane) pairs drawn.
+#[allow(clippy::too_many_arguments)]
+fn lane_rows(
+    buf: &mut Buffer,
+    area: Rect,
+    y: u16,
+    y_end: u16,
+    r: &Recording,
+    lanes: &[Lane],
+    cache: &mut lanes::Cache,
+    fold: bool,
+    w: &Window,
+    cols: Cols,
+    selected: Option<usize>,
+    first: usize,
+    t: &Theme,
+    highlight: &[String],
+    row_h: u16,
+) -> Vec<(u16, usize)> {
+    let tl = r.timeline();
+    let mut hits = Vec::new();
+    let mut yy = y;
+    let mut i = first;
+    let at = r.clip_ns();
+    while yy + row_h <= y_end && i < lanes.len() {
+        let lane = &lanes[i];
+        let mut name_style = Style::new();
+        if highlight.iter().any(|h| !h.is_empty() && lane.name == *h) {
+            name_style = t.highlight();
+        }
+        if Some(i) == selected {
+            name_style = t.selected();
+        }
+        let name = fit(&lane.name, cols.name as usize);
+        let pad = cols.name as usize - name.chars().count();
+        buf.set_string(area.x + pad as u16, yy, &name, name_style);
+        let cells = cache.row(r.generation, fold, w, tl, lanes, i);
+        let x0 = area.x + cols.name + 1;
+        for dy in 0..row_h {
+            for (c, cell) in cells.iter().enumerate() {
+                if *cell == Cell::Empty {
+                    continue;
+                }
+                if let Some(bc) = buf.cell_mut((x0 + c as u16, yy + dy)) {
+                    bc.set_char(cell.glyph());
+                    bc.set_style(t.cell(*cell));
+                }
+            }
+        }
+        let (status, cell) = lane_status(tl, lane, at);
+        let sx = x0 + cols.chart + 1;
+        buf.set_stringn(
+            sx,
+            yy,
+            &status,
+            cols.status as usize,
+            t.cell(cell),
+        );
+        for dy in 0..row_h {
+            hits.push((yy + dy, i));
+        }
+        yy += row_h;
+        i += 1;
+    }
+    hits
+}
+
+fn run_state(r: &Recording) -> (&'static str, &'static str) {
+    if r.is_live() && r.follow {
+        ("●", "live")
+    } else if r.playing {
+        ("▶", "playing")
+    } else if r.error.is_some() {
+        ("✗", "failed")
+    } else if r.cursor >= r.events() && !r.is_live() {
+        ("■", "done")
+    } else {
+        ("⏸", "paused")
+    }
+}
+
+pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
+    app.hits.timeline = area;
+    app.hits.lane_rows.clear();
+    let t = app.config.theme;
+    if area.height < 4 || area.width < 20 {
+        return;
+    }
+    app.lv.sync_lanes();
+    if app.lv.compare && app.lv.partner().is_some() {
+        compare(f, area, app);
+        return;
+    }
+    let Some(cur) = app.lv.current else {
+        let hint = if app.lesson().is_some() {
+            "No run yet. Press Enter to run the chosen run: its timeline plays here live, one lane per task."
+        } else {
+            "Nothing to show: open a trace with o."
+        };
+        f.render_widget(
+            ratatui::widgets::Paragraph::new(hint)
+                .wrap(ratatui::widgets::Wrap { trim: true })
+                .style(t.dim()),
+            Rect {
+                x: area.x + 1,
+                width: area.width.saturating_sub(2),
+                ..area
+            },
+        );
+        return;
+    };
+    let instructor = app.instructor;
+    let lv = &mut app.lv;
+    let r = &lv.recordings[cur];
+    let tl = r.timeline();
+    let buf = f.buffer_mut();
+    let mut y = area.y;
+    let y_end = area.y + area.height;
+
+    // Header: which run, its state, where the cursor is.
+    let (sym, state) = run_state(r);
+    let unit_ns = tl.unit_ns().max(1.0);
+    let knobs: Vec<String> = r
+        .full
+        .header
+        .knobs
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    let pos = format!(
+        " {sym} {state} · {:.2}u / {:.2}u · {}× · event {}/{} ",
+        r.cursor_ns() as f64 / unit_ns,
+        r.end_ns() as f64 / unit_ns,
+        r.speed(),
+        r.cursor,
+        r.events()
+    );
+    let head_style = if instructor {
+        t.title().add_modifier(Modifier::REVERSED)
+    } else {
+        t.title()
+    };
+    let mut head = vec![Span::styled(format!(" {} ", r.label), head_style)];
+    head.push(Span::styled(pos, t.key()));
+    head.push(Span::styled(
+        format!(
+            " {} · {} clock",
+            knobs.join(" "),
+            r.full.header.clock.as_str()
+        ),
+        t.dim(),
+    ));
+    buf.set_line(area.x, y, &Line::from(head), area.width);
+    y += 1;
+    if let Some(e) = &r.error {
+        buf.set_stringn(
+            area.x + 1,
+            y,
+            format!("the run failed: {e}"),
+            area.width as usize - 1,
+            t.bad(),
+        );
+        y += 1;
+    }
+
+    let names = lv
+        .lanes
+        .iter()
+        .map(|l| l.name.chars().count())
+        .max()
+        .unwrap_or(6);
+    let cols = columns(area.width, names, instructor);
+    let span = axis_span(r);
+    let clip = r.clip_ns();
+    let w = lv.window_of(span, cols.chart as usize, clip);
+    let cursor = (r.cursor < r.events() || !r.playing && r.is_live())
+        .then(|| r.cursor_ns());
+    let x0 = area.x + cols.name + 1;
+    if y + 2 <= y_end {
+        buf.set_stringn(
+            area.x,
+            y + 1,
+            fit("time", cols.name as usize),
+            cols.name as usize,
+            t.dim(),
+        );
+        axis(buf, x0, y, &w, unit_ns, &t, cursor, lv.highlight_ns);
+        y += 2;
+    }
+
+    // Marks: a row of ◆ with their text where there is room.
+    let marks: Vec<(usize, &str)> = tl
+        .marks
+        .iter()
+        .filter(|m| m.at.rt_ns <= clip)
+        .filter_map(|m| w.col(m.at.rt_ns).map(|c| (c, m.text.as_str())))
+        .collect();
+    // Rows below the lanes: legend, detail, event (and lag when there is a heartbeat).
+    let below = 3 + u16::from(!tl.heartbeats.is_empty());
+    if !marks.is_empty() && y + below + 2 <= y_end {
+        let name = format!("{:>1$}", "marks", cols.name as usize);
+        buf.set_string(area.x, y, name, t.dim());
+        let mut free_from = 0usize;
+        for (i, (c, text)) in marks.iter().enumerate() {
+            buf.set_string(x0 + *c as u16, y, "◆", t.key());
+            let next =
+                marks.get(i + 1).map_or(cols.chart as usize, |m| m.0);
+            let start = c + 1;
+            if start >= free_from && next > start + 3 {
+                let room = next - start - 1;
+                buf.set_stringn(x0 + start as u16, y, text, room, t.dim());
+                free_from = start + text.chars().count().min(room) + 1;
+            }
+        }
+        y += 1;
+    }
+
+    // Lanes.
+    let lanes_end = y_end.saturating_sub(below).max(y);
+    let row_h =
+        if instructor && (lanes_end - y) as usize >= lv.lanes.len() * 2 {
+            2
+        } else {
+            1
+        };
+    let visible = ((lanes_end - y) / row_h) as usize;
+    if lv.lane < lv.lane_scroll {
+        lv.lane_scroll = lv.lane;
+    } else if visible > 0 && lv.lane >= lv.lane_scroll + visible {
+        lv.lane_scroll = lv.lane + 1 - visible;
+    }
+    lv.lane_scroll =
+        lv.lane_scroll.min(lv.lanes.len().saturating_sub(visible));
+    let fold = lv.folded();
+    let selected = lv.focus_timeline.then_some(lv.lane).or(Some(lv.lane));
+    let hits = lane_rows(
+        buf,
+        area,
+        y,
+        lanes_end,
+        r,
+        &lv.lanes,
+        &mut lv.cache,
+        fold,
+        &w,
+        cols,
+        selected,
+        lv.lane_scroll,
+        &t,
+        &lv.highlight,
+        row_h,
+    );
+    if lv.lanes.len() > visible && visible > 0 {
+        let more = format!(
+            "lanes {}-{} of {}",
+            lv.lane_scroll + 1,
+            (lv.lane_scroll + visible).min(lv.lanes.len()),
+            lv.lanes.len()
+        );
+        buf.set_stringn(
+            x0 + cols.chart + 1,
+            area.y + 1,
+            more,
+            cols.status as usize,
+            t.dim(),
+        );
+    }
+    if lv.lanes.is_empty() {
+        buf.set_string(x0, y, "(no tasks yet)", t.dim());
+    }
+    app.hits.lane_rows = hits;
+    let lv = &app.lv;
+    let r = &lv.recordings[cur];
+    let tl = r.timeline();
+    let buf = f.buffer_mut();
+    let mut y = lanes_end;
+
+    // Heartbeat lag sparkline.
+    if !tl.heartbeats.is_empty() && y < y_end {
+        let lag = lanes::heartbeat_cols(tl, &w);
+        let max = tl.max_heartbeat_lag_us().unwrap_or(1).max(1);
+        buf.set_string(
+            area.x,
+            y,
+            format!("{:>1$}", "lag", cols.name as usize),
+            t.dim(),
+        );
+        const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+        for (c, l) in lag.iter().enumerate() {
+            if let Some(l) = l {
+                let i = (*l as u64 * 7 / max as u64) as usize;
+                let style = if *l > 10_000 {
+                    t.bad()
+                } else {
+                    t.cell(Cell::Scheduled)
+                };
+                buf.set_string(
+                    x0 + c as u16,
+                    y,
+                    BARS[i.min(7)].to_string(),
+                    style,
+                );
+            }
+        }
+        buf.set_stringn(
+            x0 + cols.chart + 1,
+            y,
+            format!("max {:.1} ms late", max as f64 / 1000.0),
+            cols.status as usize,
+            t.dim(),
+        );
+        y += 1;
+    }
+
+    // Legend.
+    if y < y_end {
+        let narrow = area.width < 110;
+        let mut spans = vec![Span::raw(" ".repeat(cols.name as usize + 1))];
+        for (cell, what) in lanes::LEGEND {
+            let what = if narrow {
+                &what[..what.len().min(5)]
+            } else {
+                what
+            };
+            spans
+                .push(Span::styled(cell.glyph().to_string(), t.cell(cell)));
+            spans.push(Span::raw(format!(" {what} ")));
+        }
+        spans.push(Span::styled("◆ mark ▼ cursor", t.dim()));
+        buf.set_line(area.x, y, &Line::from(spans), area.width);
+        y += 1;
+    }
+    // The selected lane in words.
+    if y < y_end {
+        let text = detail(tl, lv.lanes.get(lv.lane), r.clip_ns());
+        buf.set_stringn(area.x, y, text, area.width as usize, Style::new());
+        y += 1;
+    }
+    // The last event shown.
+    if y < y_end {
+        let text = format!(
+            "{:>1$} at {2:.3}u: {3}",
+            "event",
+            cols.name as usize,
+            r.cursor_ns() as f64 / unit_ns,
+            r.describe_cursor()
+        );
+        buf.set_stringn(area.x, y, text, area.width as usize, t.dim());
+    }
+}
+
+/// A sentence about the selected lane at the cursor.
+fn detail(tl: &Timeline, lane: Option<&Lane>, at: u64) -> String {
+    let Some(lane) = lane else {
+        return String::new();
+    };
+    match &lane.kind {
+        LaneKind::Task(i) => {
+            let Some(task) = tl.tasks.get(*i as usize) else {
+                return String::new();
+            };
+            let (status, _) = task_status(tl, *i, at);
+            let status = status.chars().skip(2).collect::<String>();
+            let state = match task.ended {
+                Some(_) => status,
+                None => match task.intervals.last() {
+                    Some(iv) if iv.state == TaskState::Idle => {
+                        let since = tl.units(iv.start.rt_ns);
+                        if status == "idle" {
+                            format!(
+                                "idle since {since:.2}u (on nothing tokio can name: a JoinHandle, a future)"
+                            )
+                        } else {
+                            format!(
+                                "idle since {since:.2}u, waiting on {status}"
+                            )
+                        }
+                    }
+                    Some(iv) => format!(
+                        "{status} since {:.2}u",
+                        tl.units(iv.start.rt_ns)
+                    ),
+                    None => status,
+                },
+            };
+            format!(
+                "▸ {}: {state} · {} polls · {} wakes · t inspects",
+                task.label(),
+                task.polls.len(),
+                task.wakes.len()
+            )
+        }
+        LaneKind::Group(m) => format!(
+            "▸ {}: {} tasks folded by name · f unfolds",
+            lane.name,
+            m.len()
+        ),
+        LaneKind::Thread(th) => format!(
+            "▸ {}: a thread of the runtime; █ where it was polling a task",
+            tl.threads.get(*th).map_or("?", |t| t.name.as_str())
+        ),
+    }
+}
+
+/// Two runs stacked on one time axis, with their totals.
+fn compare(f: &mut Frame, area: Rect, app: &mut App) {
+    let t = app.config.theme;
+    let lv = &mut app.lv;
+    let (Some(a), Some(b)) = (lv.current, lv.partner()) else {
+        return;
+    };
+    let fold = lv.folded();
+    let lanes_a = lanes::build(lv.recordings[a].timeline(), fold);
+    let lanes_b = lanes::build(lv.recordings[b].timeline(), fold);
+    let names = lanes_a
+        .iter()
+        .chain(&lanes_b)
+        .map(|l| l.name.chars().count())
+        .max()
+        .unwrap_or(6);
+    let cols = columns(area.width, names, app.instructor);
+    let span =
+        axis_span(&lv.recordings[a]).max(axis_span(&lv.recordings[b]));
+    let unit_ns = lv.recordings[a].full.unit_ns().max(1.0);
+    let buf = f.buffer_mut();
+    let mut y = area.y;
+    let y_end = area.y + area.height;
+    buf.set_line(
+        area.x,
+        y,
+        &Line::from(vec![
+            Span::styled(
+                " compare ",
+                t.title().add_modifier(Modifier::REVERSED),
+            ),
+            Span::styled(
+                " two runs on one time axis · c or Esc leaves",
+                t.dim(),
+            ),
+        ]),
+        area.width,
+    );
+    y += 1;
+    let x0 = area.x + cols.name + 1;
+    let wa =
+        lv.window_of(span, cols.chart as usize, lv.recordings[a].clip_ns());
+    axis(buf, x0, y, &wa, unit_ns, &t, None, None);
+    y += 2;
+    let room = y_end.saturating_sub(y + 1);
+    let half_a = (room / 2).max(1);
+    let mut summary = Vec::new();
+    let window_of = |r: &Recording| {
+        let mut w = lv.window_of(span, cols.chart as usize, r.clip_ns());
+        w.clip = r.clip_ns();
+        w
+    };
+    let wins = [window_of(&lv.recordings[a]), window_of(&lv.recordings[b])];
+    for (which, idx, lanes, cache, rows, w) in [
+        ("A", a, &lanes_a, &mut lv.cache, half_a, wins[0]),
+        (
+            "B",
+            b,
+            &lanes_b,
+            &mut lv.cache_b,
+            room.saturating_sub(half_a),
+            wins[1],
+        ),
+    ] {
+        if rows == 0 || y >= y_end {
+            break;
+        }
+        let r = &lv.recordings[idx];
+        let tl = r.timeline();
+        let total = tl.units(tl.finish_stamp().rt_ns);
+        let knobs: Vec<String> = r
+            .full
+            .header
+            .knobs
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        let line = format!(
+            " {which} {} · total {total:.2}u · {}",
+            r.label,
+            knobs.join(" ")
+        );
+        buf.set_stringn(area.x, y, &line, area.width as usize, t.key());
+        summary.push(format!("{which} {total:.2}u"));
+        let end = (y + rows).min(y_end);
+        lane_rows(
+            buf,
+            area,
+            y + 1,
+            end,
+            r,
+            lanes,
+            cache,
+            fold,
+            &w,
+            cols,
+            None,
+            0,
+            &t,
+            &[],
+            1,
+        );
+        y = end;
+    }
+    if y < y_end {
+        let mut spans = vec![Span::styled(
+            format!(" totals: {}", summary.join(" vs ")),
+            t.title(),
+        )];
+        spans.push(Span::raw("   "));
+        for (cell, what) in lanes::LEGEND.iter().take(5) {
+            spans.push(Span::styled(
+                cell.glyph().to_string(),
+                t.cell(*cell),
+            ));
+            spans.push(Span::raw(format!(" {what} ")));
+        }
+        buf.set_line(area.x, y_end - 1, &Line::from(spans), area.width);
+    }
+}

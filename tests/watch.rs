@@ -1,0 +1,477 @@
+//! `asyncscope watch` as a learner meets it, in the real workspace: in a terminal (tmux) with
+//! single keys and the file watcher, and with keys as lines on standard input.
+//!
+//! The tests edit `exercises/fetch_all.rs` and move the progress on; a guard puts both back
+//! byte for byte (and removes the backups a reset made), even when a test fails.
+
+use asyncscope::exercise::info::{self, ExerciseInfo};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The tests share the learner's file and the progress file: one at a time.
+static SERIAL: Mutex<()> = Mutex::new(());
+
+/// Long enough for a first build of an exercise on a slow machine.
+const PATIENCE: Duration = Duration::from_secs(240);
+
+fn infos() -> Vec<ExerciseInfo> {
+    info::load(&root().join("exercises/info.toml"))
+        .expect("info.toml loads")
+}
+
+fn exercise_file() -> PathBuf {
+    root().join("exercises/fetch_all.rs")
+}
+
+fn progress_file() -> PathBuf {
+    root().join("exercises/.progress.json")
+}
+
+fn backups_dir() -> PathBuf {
+    root().join("exercises/.backups")
+}
+
+fn listing(dir: &Path) -> Option<Vec<PathBuf>> {
+    let entries = std::fs::read_dir(dir).ok()?;
+    Some(entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
+}
+
+/// Puts the learner's file, the progress file and the backups folder back as they were.
+struct Restore {
+    exercise: Vec<u8>,
+    progress: Option<Vec<u8>>,
+    backups: Option<Vec<PathBuf>>,
+}
+
+impl Restore {
+    /// Remember the files, then start from the pristine starter with `fetch_all` as the
+    /// current exercise.
+    fn start_at_fetch_all() -> Restore {
+        let guard = Restore {
+            exercise: std::fs::read(exercise_file()).expect("fetch_all.rs"),
+            progress: std::fs::read(progress_file()).ok(),
+            backups: listing(&backups_dir()),
+        };
+        std::fs::copy(
+            root().join("solutions/starters/fetch_all.rs"),
+            exercise_file(),
+        )
+        .unwrap();
+        let mut progress: serde_json::Value = guard
+            .progress
+            .as_deref()
+            .and_then(|p| serde_json::from_slice(p).ok())
+            .unwrap_or_else(|| serde_json::json!({"passed": {}}));
+        progress["current"] = "fetch_all".into();
+        std::fs::write(
+            progress_file(),
+            serde_json::to_string_pretty(&progress).unwrap(),
+        )
+        .unwrap();
+        guard
+    }
+}
+
+impl Drop for Restore {
+    fn drop(&mut self) {
+        if std::fs::read(exercise_file()).ok().as_ref()
+            != Some(&self.exercise)
+        {
+            std::fs::write(exercise_file(), &self.exercise)
+                .expect("put fetch_all.rs back");
+        }
+        match &self.progress {
+            Some(p) => std::fs::write(progress_file(), p).unwrap(),
+            None => {
+                let _ = std::fs::remove_file(progress_file());
+            }
+        }
+        let before = self.backups.clone();
+        for path in listing(&backups_dir()).unwrap_or_default() {
+            if !before.as_ref().is_some_and(|b| b.contains(&path)) {
+                let _ = std::fs::remove_file(path);
+            }
+        }
+        if before.is_none() {
+            let _ = std::fs::remove_dir(backups_dir());
+        }
+    }
+}
+
+/// The exercise after `fetch_all` in `info.toml`.
+fn next_after_fetch_all() -> String {
+    let infos = infos();
+    let i = infos.iter().position(|i| i.name == "fetch_all").unwrap();
+    infos[i + 1].name.clone()
+}
+
+fn wait_for(
+    what: &str,
+    mut screen: impl FnMut() -> String,
+    done: impl Fn(&str) -> bool,
+) -> String {
+    let start = Instant::now();
+    loop {
+        let now = screen();
+        if done(&now) {
+            return now;
+        }
+        if start.elapsed() > PATIENCE {
+            panic!("waited {PATIENCE:?} for {what}; the screen:\n{now}");
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+/// A tmux server of our own (its own socket), killed when dropped.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn available() -> bool {
+        Command::new("tmux")
+            .arg("-V")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    }
+
+    fn new() -> Tmux {
+        Tmux {
+            socket: format!("asyncscope-watch-test-{}", std::process::id()),
+        }
+    }
+
+    fn cmd(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("tmux runs");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// A 100×50 session running `shell_command` in the workspace.
+    fn start(&self, session: &str, shell_command: &str) {
+        let root = root().to_str().unwrap();
+        self.cmd(&[
+            "new-session",
+            "-d",
+            "-s",
+            session,
+            "-x",
+            "100",
+            "-y",
+            "50",
+            "-c",
+            root,
+            shell_command,
+        ]);
+    }
+
+    fn screen(&self, session: &str) -> String {
+        self.cmd(&["capture-pane", "-p", "-J", "-t", session])
+    }
+
+    fn keys(&self, session: &str, keys: &str) {
+        self.cmd(&["send-keys", "-t", session, keys]);
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        self.cmd(&["kill-server"]);
+    }
+}
+
+fn trimmed(screen: &str) -> String {
+    let lines: Vec<&str> = screen.lines().map(str::trim_end).collect();
+    let end = lines
+        .iter()
+        .rposition(|l| !l.is_empty())
+        .map_or(0, |i| i + 1);
+    lines[..end].join("\n")
+}
+
+#[test]
+fn in_a_terminal_a_save_is_checked_n_moves_on_and_watch_resumes_there() {
+    if !Tmux::available() {
+        eprintln!("tmux is not installed: skipped");
+        return;
+    }
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let _restore = Restore::start_at_fetch_all();
+    let next = next_after_fetch_all();
+    let tmux = Tmux::new();
+    let dir = std::env::temp_dir()
+        .join(format!("asyncscope-watch-tty-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let stty = dir.join("stty-after.txt");
+    let bin = env!("CARGO_BIN_EXE_asyncscope");
+    // After watch ends, the shell records the terminal's settings (raw mode must be gone).
+    let run = |session: &str| {
+        tmux.start(
+            session,
+            &format!(
+                "{bin} watch; stty -a > {}; echo WATCH-EXITED; sleep 120",
+                stty.display()
+            ),
+        );
+    };
+
+    run("first");
+    let screen = wait_for(
+        "the starter's check",
+        || tmux.screen("first"),
+        |s| s.contains("fetch_all — ✗ not yet") && s.contains("q quit"),
+    );
+    assert!(
+        screen.starts_with("fetch_all · exercise 1 of"),
+        "the screen is cleared before the result:\n{screen}"
+    );
+    assert!(screen.contains("press h for a hint"), "{screen}");
+
+    // The learner saves the solution in their editor.
+    std::fs::copy(root().join("solutions/fetch_all.rs"), exercise_file())
+        .unwrap();
+    let screen = wait_for(
+        "the saved solution to pass",
+        || tmux.screen("first"),
+        |s| s.contains("fetch_all — ✓ passed") && s.contains("q quit"),
+    );
+    assert!(screen.contains("press n for the next exercise"), "{screen}");
+    eprintln!("── after saving the solution ──\n{}\n", trimmed(&screen));
+
+    tmux.keys("first", "n");
+    let header = format!("{next} · exercise 2 of");
+    let screen = wait_for(
+        "the next exercise's check",
+        || tmux.screen("first"),
+        |s| s.starts_with(&header) && s.contains(&format!("{next} — ")),
+    );
+    eprintln!("── after n ──\n{}\n", trimmed(&screen));
+
+    tmux.keys("first", "q");
+    let screen = wait_for(
+        "watch to quit",
+        || tmux.screen("first"),
+        |s| s.contains("WATCH-EXITED"),
+    );
+    assert!(
+        screen.contains(&format!(
+            "see you: `asyncscope watch` brings you back to {next}"
+        )),
+        "{screen}"
+    );
+    let settings = std::fs::read_to_string(&stty).unwrap();
+    for on in ["icanon", "echo", "isig", "icrnl", "opost"] {
+        assert!(
+            settings.split_whitespace().any(|w| w == on),
+            "the terminal is left without {on}: {settings}"
+        );
+    }
+    let progress: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(progress_file()).unwrap())
+            .unwrap();
+    assert_eq!(progress["current"], next.as_str());
+    assert_eq!(progress["passed"]["fetch_all"], true);
+
+    // Coming back: watch starts where the learner left.
+    run("second");
+    let screen = wait_for(
+        "the second watch to resume",
+        || tmux.screen("second"),
+        |s| s.contains("q quit") && s.contains(&format!("{next} — ")),
+    );
+    assert!(screen.starts_with(&header), "{screen}");
+    tmux.keys("second", "q");
+    wait_for(
+        "the second watch to quit",
+        || tmux.screen("second"),
+        |s| s.contains("WATCH-EXITED"),
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `asyncscope watch` with its standard input and output as pipes; what it printed so far.
+struct Piped {
+    child: std::process::Child,
+    stdin: Option<std::process::ChildStdin>,
+    output: Arc<Mutex<String>>,
+}
+
+impl Piped {
+    fn start(args: &[&str], editor: Option<&Path>) -> Piped {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_asyncscope"));
+        command
+            .arg("watch")
+            .args(args)
+            .current_dir(root())
+            .env_remove("VISUAL")
+            .env_remove("EDITOR")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit());
+        if let Some(e) = editor {
+            command.env("EDITOR", e);
+        }
+        let mut child = command.spawn().expect("asyncscope starts");
+        let stdin = child.stdin.take();
+        let mut stdout = child.stdout.take().unwrap();
+        let output = Arc::new(Mutex::new(String::new()));
+        let sink = output.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = stdout.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        });
+        Piped {
+            child,
+            stdin,
+            output,
+        }
+    }
+
+    fn output(&self) -> String {
+        self.output.lock().unwrap().clone()
+    }
+
+    fn key(&mut self, key: &str) {
+        let stdin = self.stdin.as_mut().expect("input still open");
+        writeln!(stdin, "{key}").unwrap();
+        stdin.flush().unwrap();
+    }
+
+    /// Wait until `phrase` has appeared `times` times in all.
+    fn wait_for(&self, phrase: &str, times: usize) -> String {
+        wait_for(
+            &format!("`{phrase}` ×{times}"),
+            || self.output(),
+            |s| s.matches(phrase).count() >= times,
+        )
+    }
+}
+
+impl Drop for Piped {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn keys_as_lines_hints_list_edit_reset_and_quit() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let _restore = Restore::start_at_fetch_all();
+    let dir = std::env::temp_dir()
+        .join(format!("asyncscope-watch-lines-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // An "editor" that writes the solution into the file it is given.
+    let editor = dir.join("fake-editor");
+    std::fs::write(
+        &editor,
+        format!(
+            "#!/bin/sh\ncp '{}' \"$1\"\n",
+            root().join("solutions/fetch_all.rs").display()
+        ),
+    )
+    .unwrap();
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(
+            &editor,
+            std::fs::Permissions::from_mode(0o755),
+        )
+        .unwrap();
+    }
+    let mut watch = Piped::start(&[], Some(&editor));
+    watch.wait_for("fetch_all — ✗ not yet", 1);
+
+    let hints = infos()
+        .into_iter()
+        .find(|i| i.name == "fetch_all")
+        .unwrap()
+        .hints
+        .len();
+    watch.key("h");
+    watch.wait_for(&format!("hint 1 of {hints}: "), 1);
+    for _ in 0..hints {
+        watch.key("h");
+    }
+    let out = watch.wait_for("(that was the last hint)", 1);
+    let last = format!("hint {hints} of {hints}: ");
+    assert_eq!(out.matches(&last).count(), 2, "{out}");
+
+    watch.key("l");
+    watch.wait_for("→ ✗ fetch_all", 1);
+
+    watch.key("e");
+    watch.wait_for("fetch_all — ✓ passed", 1);
+
+    watch.key("x");
+    watch.wait_for("press y to reset", 1);
+    watch.key("no");
+    watch.wait_for("kept your version", 1);
+    watch.key("x");
+    watch.wait_for("press y to reset", 2);
+    watch.key("y");
+    let out = watch.wait_for("fetch_all — ✗ not yet", 2);
+    let words = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        words.contains(
+            "fetch_all.rs is back as it started; your version is in \
+             exercises/.backups/fetch_all-"
+        ),
+        "{out}"
+    );
+    assert_eq!(
+        std::fs::read(exercise_file()).unwrap(),
+        std::fs::read(root().join("solutions/starters/fetch_all.rs"))
+            .unwrap()
+    );
+
+    watch.key("q");
+    let status = watch.child.wait().unwrap();
+    assert!(status.success(), "{status}");
+    let out = watch.output();
+    assert!(out.contains("see you"), "{out}");
+    // Not a terminal: no screen clearing, no raw-mode line ends.
+    assert!(!out.contains('\x1b') && !out.contains('\r'), "{out:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn manual_run_checks_only_on_r() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let _restore = Restore::start_at_fetch_all();
+    let mut watch = Piped::start(&["--manual-run"], None);
+    let out = watch.wait_for("fetch_all — ✗ not yet", 1);
+    assert!(
+        out.contains("not watching your files (--manual-run)"),
+        "{out}"
+    );
+    std::fs::copy(root().join("solutions/fetch_all.rs"), exercise_file())
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    assert!(!watch.output().contains("✓ passed"));
+    watch.key("r");
+    watch.wait_for("fetch_all — ✓ passed", 1);
+    watch.stdin = None;
+    // The end of the input quits.
+    let status = watch.child.wait().unwrap();
+    assert!(status.success());
+}
