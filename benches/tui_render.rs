@@ -114,7 +114,6 @@ fn main() {
             "{what}: first frame {:.2?} (rows computed)",
             t0.elapsed()
         );
-        probe(&app);
         let idle = frames(&mut term, &mut app, |_, _| {});
         println!("{what}: redraw, nothing changed: median {idle:.2?}");
         let sel = frames(&mut term, &mut app, |a, _| key(a, KeyCode::Down));
@@ -138,20 +137,5 @@ fn main() {
         });
         key(&mut app, KeyCode::Esc);
         println!("{what}: with the inspector open: median {inspect:.2?}");
-    }
-}
-
-#[allow(dead_code)]
-fn probe(app: &App) {
-    use asyncscope::tui::lanes;
-    let r = app.lv.recording().unwrap();
-    let tl = r.timeline();
-    let w = app.lv.window_of(asyncscope::tui::app::axis_span(r), 150, r.clip_ns());
-    for l in &app.lv.lanes {
-        let t0 = Instant::now();
-        if let lanes::LaneKind::Group(m) = &l.kind {
-            let _ = lanes::group_cells(tl, m, &w);
-        }
-        println!("probe {} {:?}", l.name, t0.elapsed());
     }
 }

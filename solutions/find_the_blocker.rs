@@ -2,7 +2,7 @@
 
 use asyncscope::exercise::kits::find_the_blocker::run;
 
-// The single longest poll (about 250 ms, and the heartbeat's worst lag) is
+// The single longest poll (about 300 ms: the loop stalls that long) is
 // the thumbnailer's. The indexer computes more in all, but in short slices.
 const BLOCKER: &str = "thumbnailer";
 

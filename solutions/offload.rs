@@ -3,16 +3,12 @@
 use asyncscope::exercise::kits::offload::{hash_block, run};
 
 async fn hash_all(blocks: Vec<u64>) -> Vec<u64> {
-    // One job per block on tokio's blocking pool; the runtime thread only waits.
-    let jobs = blocks.into_iter().map(|block| {
-        tokio::task::spawn_blocking(move || hash_block(block))
+    // The whole batch is one job on tokio's blocking pool: another thread computes, and the
+    // runtime thread only awaits the JoinHandle, free to run everything else meanwhile.
+    let batch = tokio::task::spawn_blocking(move || {
+        blocks.into_iter().map(hash_block).collect()
     });
-    // join_all keeps the order of the handles, whatever order the jobs finish in.
-    futures::future::join_all(jobs)
-        .await
-        .into_iter()
-        .map(|hash| hash.expect("a hashing job panicked"))
-        .collect()
+    batch.await.expect("the hashing job panicked")
 }
 
 fn main() {

@@ -247,16 +247,25 @@ async fn wait_named<F: Future>(
         capacity: None,
         probe: false,
     });
-    let output = WaitOn {
+    // Closed when the wait ends or is dropped (cancelled), so its lifetime on the timeline
+    // is exactly the wait.
+    let _close = CloseOnDrop(resource);
+    WaitOn {
         inner: Box::pin(future),
         resource,
         flag: 0,
     }
-    .await;
-    if let Some(r) = resource {
-        recorder::resource_close(r);
+    .await
+}
+
+struct CloseOnDrop(Option<ResourceIdx>);
+
+impl Drop for CloseOnDrop {
+    fn drop(&mut self) {
+        if let Some(r) = self.0 {
+            recorder::resource_close(r);
+        }
     }
-    output
 }
 
 /// Name the resource just created on this thread, e.g. right after `Mutex::new`, so the

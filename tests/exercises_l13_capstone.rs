@@ -116,7 +116,7 @@ fn shutdown() {
         "shutdown",
         "wrong_shutdown_waits_forever",
         "value_is:drained_by_deadline",
-        "cancel what is still running at the deadline",
+        "cancel it at the deadline",
     );
     assert_eq!(failed_ids(&c), ["value_is:drained_by_deadline"]);
     let c = assert_fails_with(

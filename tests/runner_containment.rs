@@ -174,7 +174,7 @@ fn output_flood_is_stopped() {
     let limits = Limits::with_wall(LIMIT_S);
     assert!(n > limits.flood, "{n}");
     // What was kept is bounded and starts at the beginning.
-    assert!(report.stdout.len() <= limits.keep_output + 8 << 10);
+    assert!(report.stdout.len() <= limits.keep_output + (8 << 10));
     assert!(report.stdout.contains("bytes left out"));
     assert!(report.stdout.starts_with("line 0: "));
     assert!(report.wall < Duration::from_secs(3), "{:?}", report.wall);

@@ -11,8 +11,7 @@ use super::info::ExerciseInfo;
 use super::progress::{self, Progress};
 use super::{Checked, EXERCISES_PACKAGE, Reset};
 use crate::export;
-use crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -56,8 +55,8 @@ pub fn run(
     } else {
         None
     };
-    let input = if terminal {
-        Input::Terminal
+    let mut input = if terminal {
+        Input::Terminal(VecDeque::new())
     } else {
         Input::lines()
     };
@@ -119,13 +118,9 @@ pub fn run(
             }
         }
         match input.next(TICK) {
-            Some(Key::Char(c)) => {
-                if !watch.key(c)? {
-                    break;
-                }
-            }
+            Some(Key::Char(c)) if !watch.key(c)? => break,
             Some(Key::Quit) => break,
-            None => {}
+            Some(Key::Char(_)) | None => {}
         }
     }
     watch.save_progress();
@@ -530,8 +525,11 @@ enum Key {
 }
 
 enum Input {
-    /// Raw terminal keys, read with crossterm.
-    Terminal,
+    /// Bytes from the raw terminal on standard input, and keys read but not handled yet.
+    ///
+    /// Read directly (poll and read), not with crossterm's event reader, which spins forever
+    /// once the terminal hangs up (a closed window, a killed tmux).
+    Terminal(VecDeque<Key>),
     /// Lines of standard input, read by a thread; `None` at the end.
     Lines(Receiver<Option<String>>),
 }
@@ -552,32 +550,13 @@ impl Input {
     }
 
     /// The next key, if one comes within `wait`.
-    fn next(&self, wait: Duration) -> Option<Key> {
+    fn next(&mut self, wait: Duration) -> Option<Key> {
         match self {
-            Input::Terminal => {
-                // An error here (EINTR from a signal, say) is looked at again next tick.
-                if !event::poll(wait).unwrap_or(false) {
-                    return None;
+            Input::Terminal(pending) => {
+                if pending.is_empty() {
+                    pending.extend(read_terminal(wait)?);
                 }
-                match event::read().ok()? {
-                    Event::Key(k) if k.kind == KeyEventKind::Press => {
-                        match k.code {
-                            KeyCode::Char('c' | 'd')
-                                if k.modifiers
-                                    .contains(KeyModifiers::CONTROL) =>
-                            {
-                                Some(Key::Quit)
-                            }
-                            KeyCode::Char(c) => {
-                                Some(Key::Char(c.to_ascii_lowercase()))
-                            }
-                            KeyCode::Esc => Some(Key::Char('?')),
-                            KeyCode::Enter => None,
-                            _ => Some(Key::Char('?')),
-                        }
-                    }
-                    _ => None,
-                }
+                pending.pop_front()
             }
             Input::Lines(rx) => match rx.recv_timeout(wait) {
                 Ok(Some(line)) => line
@@ -592,6 +571,71 @@ impl Input {
             },
         }
     }
+}
+
+/// The keys typed on the raw terminal within `wait` (`None`: none). A terminal that hung up
+/// or cannot be read any more gives [`Key::Quit`].
+fn read_terminal(wait: Duration) -> Option<Vec<Key>> {
+    let mut fd = libc::pollfd {
+        fd: libc::STDIN_FILENO,
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd, for the call's duration.
+    let ready =
+        unsafe { libc::poll(&mut fd, 1, wait.as_millis() as libc::c_int) };
+    if ready < 0 {
+        let e = std::io::Error::last_os_error();
+        return (e.kind() != std::io::ErrorKind::Interrupted)
+            .then(|| vec![Key::Quit]);
+    }
+    if ready == 0 {
+        return None;
+    }
+    if fd.revents & libc::POLLIN == 0 {
+        return Some(vec![Key::Quit]); // POLLHUP, POLLERR, POLLNVAL: the terminal is gone
+    }
+    let mut buf = [0u8; 64];
+    // SAFETY: reads at most `buf.len()` bytes into `buf`.
+    let n = unsafe {
+        libc::read(libc::STDIN_FILENO, buf.as_mut_ptr().cast(), buf.len())
+    };
+    if n < 0 {
+        let e = std::io::Error::last_os_error();
+        return match e.kind() {
+            std::io::ErrorKind::Interrupted
+            | std::io::ErrorKind::WouldBlock => None,
+            _ => Some(vec![Key::Quit]),
+        };
+    }
+    if n == 0 {
+        return Some(vec![Key::Quit]); // end of input
+    }
+    Some(keys(&buf[..n as usize]))
+}
+
+/// Keys from raw terminal bytes: letters as themselves, Ctrl-C and Ctrl-D as quit, anything
+/// else (an arrow's escape sequence, a non-ASCII character) as one unknown key.
+fn keys(bytes: &[u8]) -> Vec<Key> {
+    let mut keys = Vec::new();
+    for &b in bytes {
+        match b {
+            0x03 | 0x04 => keys.push(Key::Quit),
+            // An escape sequence arrives in one read: the rest of it is not keys.
+            0x1b => {
+                keys.push(Key::Char('?'));
+                break;
+            }
+            b'\r' | b'\n' => {}
+            b if b.is_ascii_graphic() => {
+                keys.push(Key::Char(b.to_ascii_lowercase() as char))
+            }
+            // Continuation bytes of a UTF-8 character count once, with its first byte.
+            b if (0x80..0xc0).contains(&b) => {}
+            _ => keys.push(Key::Char('?')),
+        }
+    }
+    keys
 }
 
 /// Saves in the exercises folder, as seen by `notify`.

@@ -37,6 +37,9 @@ pub enum Check {
         of: Option<String>,
         #[serde(default = "one")]
         factor: f64,
+        /// What being too slow means in this exercise (default: a generic sentence).
+        #[serde(default)]
+        message: Option<String>,
     },
     /// No poll held the runtime thread longer than this (wall clock).
     NotBlocking { max_poll_ms: f64 },
@@ -205,7 +208,12 @@ impl Check {
                     )
                 }
             }
-            Check::TotalAtMost { units, of, factor } => {
+            Check::TotalAtMost {
+                units,
+                of,
+                factor,
+                message,
+            } => {
                 let bound = match (units, of) {
                     (Some(u), _) => Some(*u * factor),
                     (None, Some(key)) => tl
@@ -223,8 +231,10 @@ impl Check {
                     Some(b) => (
                         false,
                         format!(
-                            "took {total:.2}u; it should take at most {b:.2}u — \
-                             something waited that could have overlapped"
+                            "took {total:.2}u; it should take at most {b:.2}u — {}",
+                            message.as_deref().unwrap_or(
+                                "something waited that could have overlapped"
+                            )
                         ),
                     ),
                     None => (

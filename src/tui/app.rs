@@ -20,6 +20,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+/// Answers to a lesson's questions (question index, the learner's answer) waiting for
+/// recording number `.0` to finish.
+pub type PendingAnswers = (usize, Vec<(usize, Option<String>)>);
+
 /// How the TUI is set up.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -134,8 +138,8 @@ pub struct LessonView {
     pub focus_timeline: bool,
     pub knob_sel: usize,
     pub knob_values: Vec<(String, String)>,
-    /// Predictions waiting for a recording to finish: (recording, answers).
-    pub pending: Option<(usize, Vec<(usize, Option<String>)>)>,
+    /// Predictions waiting for a recording to finish.
+    pub pending: Option<PendingAnswers>,
     /// Task names and a moment to highlight: the real figure behind an answer.
     pub highlight: Vec<String>,
     pub highlight_ns: Option<u64>,
@@ -553,10 +557,11 @@ impl App {
             if Some(i) == current {
                 changed |= r.advance(dt.min(Duration::from_millis(250)));
             }
-            if was_live && !r.is_live() {
-                if let Some(e) = &r.error {
-                    self.status = Some(format!("the run failed: {e}"));
-                }
+            if was_live
+                && !r.is_live()
+                && let Some(e) = &r.error
+            {
+                self.status = Some(format!("the run failed: {e}"));
             }
         }
         if self.lv.pending.as_ref().is_some_and(|(rec, _)| {

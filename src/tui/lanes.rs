@@ -409,6 +409,27 @@ pub fn group_cells(
     acc
 }
 
+/// A window's columns from whole-run buckets: each column the strongest of its buckets.
+fn resample(buckets: &[Cell], whole: &Window, w: &Window) -> Vec<Cell> {
+    let per = whole.span as f64 / buckets.len() as f64;
+    (0..w.cols)
+        .map(|c| {
+            let (a, b) = w.bounds(c);
+            if a > w.clip {
+                return Cell::Empty;
+            }
+            let i = ((a as f64 / per) as usize).min(buckets.len() - 1);
+            let j = ((b as f64 / per).ceil() as usize)
+                .clamp(i + 1, buckets.len());
+            buckets[i..j]
+                .iter()
+                .copied()
+                .max_by_key(|c| c.rank())
+                .unwrap_or(Cell::Empty)
+        })
+        .collect()
+}
+
 /// Merges `cells` into `acc`, the stronger cell winning.
 pub fn merge(acc: &mut [Cell], cells: &[Cell]) {
     for (a, c) in acc.iter_mut().zip(cells) {
@@ -418,12 +439,17 @@ pub fn merge(acc: &mut [Cell], cells: &[Cell]) {
     }
 }
 
+/// Buckets of a folded group's summary over the whole run, computed once per recording:
+/// zooming and panning then cost a pass over these, not over the members' events.
+const GROUP_BUCKETS: usize = 4096;
+
 /// Rows already computed for one window of one recording.
 #[derive(Default)]
 pub struct Cache {
     key: Option<(u64, Window, bool)>,
     rows: HashMap<usize, Vec<Cell>>,
-    scratch: Vec<Cell>,
+    /// Per group lane: (generation, whole-run window, buckets).
+    groups: HashMap<usize, (u64, Window, Vec<Cell>)>,
 }
 
 impl Cache {
@@ -452,20 +478,29 @@ impl Cache {
                     cells
                 }
                 Some(LaneKind::Group(members)) => {
-                    let mut acc = vec![Cell::Empty; w.cols];
-                    let edges = edges(w);
-                    for m in members {
-                        if let Some(t) = tl.tasks.get(*m as usize) {
-                            task_cells_with(
-                                t,
-                                w,
-                                &edges,
-                                &mut self.scratch,
-                            );
-                            merge(&mut acc, &self.scratch);
-                        }
+                    let whole = Window {
+                        start: 0,
+                        span: tl.end.rt_ns.max(w.start + w.span).max(1),
+                        cols: GROUP_BUCKETS,
+                        clip: w.clip,
+                    };
+                    let fresh =
+                        self.groups.get(&i).is_none_or(|(g, win, _)| {
+                            *g != generation || *win != whole
+                        });
+                    if fresh {
+                        let cells = group_cells(tl, members, &whole);
+                        self.groups.insert(i, (generation, whole, cells));
                     }
-                    acc
+                    let (_, whole, buckets) = &self.groups[&i];
+                    let bucket_ns =
+                        whole.span as f64 / GROUP_BUCKETS as f64;
+                    let col_ns = w.span as f64 / w.cols.max(1) as f64;
+                    if col_ns >= bucket_ns {
+                        resample(buckets, whole, w)
+                    } else {
+                        group_cells(tl, members, w)
+                    }
                 }
                 Some(LaneKind::Thread(th)) => thread_cells(tl, *th, w),
                 None => vec![Cell::Empty; w.cols],

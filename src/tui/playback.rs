@@ -164,7 +164,7 @@ impl Recording {
             LivePoll::Snapshot(trace, now) => {
                 self.set_trace_at(trace, Some(now));
                 if self.follow {
-                    self.to_end_quietly();
+                    self.jump_to_end_quietly();
                 } else {
                     self.refresh_view();
                 }
@@ -176,7 +176,7 @@ impl Recording {
                     Ok(trace) => {
                         self.set_trace(trace);
                         if self.follow {
-                            self.to_end_quietly();
+                            self.jump_to_end_quietly();
                             self.playing = false;
                             self.follow = false;
                         } else {
@@ -195,7 +195,7 @@ impl Recording {
         }
     }
 
-    fn to_end_quietly(&mut self) {
+    fn jump_to_end_quietly(&mut self) {
         self.cursor = self.rt.len();
         self.pos_ns = self.end_ns() as f64;
         self.refresh_view();
@@ -209,7 +209,7 @@ impl Recording {
                 Ok(trace) => {
                     self.set_trace(trace);
                     if follow {
-                        self.to_end_quietly();
+                        self.jump_to_end_quietly();
                     }
                 }
                 Err(e) => self.error = Some(e),
@@ -338,7 +338,7 @@ impl Recording {
     pub fn to_end(&mut self) {
         self.playing = false;
         self.follow = self.is_live();
-        self.to_end_quietly();
+        self.jump_to_end_quietly();
     }
 
     pub fn toggle_play(&mut self) {

@@ -198,11 +198,16 @@ impl ApiLog {
             }
         }
         self.last_start = Some((now, source));
-        let (failed, last_failure) = {
+        // The refresh due last (at 0u, 1u, 2u…). A request after a success, or in a later
+        // refresh than the failed one before it (that one was given up), is a new refresh;
+        // any other is a retry, and must come after the backoff.
+        let refresh = (self.units(now - self.origin) + 1e-6).floor() as u32;
+        let (failed, last_failure, chain) = {
             let s = self.sources.entry(source).or_default();
-            (s.failures_in_a_row, s.last_failure)
+            (s.failures_in_a_row, s.last_failure, s.refresh)
         };
-        if let Some(last) = last_failure {
+        let retry = failed > 0 && refresh <= chain;
+        if retry && let Some(last) = last_failure {
             let wait = now - last;
             let needed = BACKOFF * 2u32.pow(failed.saturating_sub(1));
             if wait + SLACK < needed {
@@ -217,11 +222,8 @@ impl ApiLog {
                 self.early_retries.push(text);
             }
         }
-        // The refresh due last (at 0u, 1u, 2u…). A request after a success, or in a later
-        // refresh than the failed one before it (that one was given up), is a new refresh.
-        let refresh = (self.units(now - self.origin) + 1e-6).floor() as u32;
         let s = self.sources.get_mut(source).expect("entry made above");
-        if s.failures_in_a_row == 0 || refresh > s.refresh {
+        if !retry {
             s.refresh = refresh;
             s.failures_in_a_row = 0;
         }
@@ -330,7 +332,9 @@ where
             };
             // Then the screens show what is still buffered and end by themselves; if the
             // feed is still open they would wait forever, so they are stopped.
-            ctrl_c.abort();
+            if Instant::now() < signal_at {
+                ctrl_c.abort(); // returned before Ctrl-C came
+            }
             let _ = ctrl_c.await;
             let (tasks, seen): (Vec<_>, Vec<_>) =
                 screens.into_iter().unzip();

@@ -48,13 +48,13 @@ async fn notifier(mut rx: probe::Receiver<u32>) {
     }
 }
 
-/// The most computing in all (about 300 ms), but in 100 slices of 3 ms, giving the thread
-/// back after each one.
+/// The most computing in all (about 450 ms), but in 150 slices of 3 ms, giving the thread
+/// back for 0.005u after each one.
 async fn indexer(ctx: Ctx) {
     sleep(ctx.u(0.2)).await;
-    for _ in 0..100 {
+    for _ in 0..150 {
         compute_for(3);
-        tokio::task::yield_now().await;
+        sleep(ctx.u(0.005)).await;
     }
 }
 
@@ -64,10 +64,10 @@ async fn resizer(ctx: Ctx) {
     compute_for(40);
 }
 
-/// One poll of about 250 ms: nothing else runs meanwhile.
+/// One poll of about 300 ms: nothing else runs meanwhile.
 async fn thumbnailer(ctx: Ctx) {
     sleep(ctx.u(0.8)).await;
-    compute_for(250);
+    compute_for(300);
 }
 
 /// Run the zoo and record the learner's `answer` beside the task that really blocked.

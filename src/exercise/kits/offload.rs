@@ -23,7 +23,7 @@ fn block_ms(block: u64) -> u64 {
 /// The hash of `block`: the same on every machine and in every build.
 fn block_hash(block: u64) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325 ^ block;
-    for i in 0..100_000u64 {
+    for i in 0..1_000u64 {
         hash = (hash ^ i).wrapping_mul(FNV_PRIME);
     }
     hash
@@ -41,9 +41,8 @@ pub fn hash_block(block: u64) -> u64 {
         for i in 0..1_000u64 {
             busy = (busy ^ i).wrapping_mul(FNV_PRIME);
         }
-        // Let other threads of this process have the CPU: on a busy 2-core machine, eight
-        // blocks hashed side by side must not starve the runtime thread. (This does nothing
-        // for the runtime: a block hashed inside a task still holds its thread throughout.)
+        // Let the OS run other threads (the runtime's) on this core now and then. That does
+        // not free the runtime: hashed inside a task, a block still holds its thread.
         std::thread::yield_now();
     }
     std::hint::black_box(busy);

@@ -164,7 +164,9 @@ where
                 let log = log.lock().unwrap();
                 log.completed.intersection(&fits).copied().collect()
             };
-            ctrl_c.abort();
+            if Instant::now() < signal_at {
+                ctrl_c.abort(); // returned before Ctrl-C came
+            }
             let _ = ctrl_c.await;
             probe::set_value("finished", json!(finished));
             let drain = returned.saturating_duration_since(signal_at);

@@ -230,11 +230,17 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
             lines.push(Line::from(vec![
                 Span::styled(t.label(), th.title()),
                 Span::styled(
-                    format!(
-                        "  {} · tokio id {}",
-                        t.info.kind.as_str(),
-                        t.info.tokio_id
-                    ),
+                    // tokio's ids count every task of the process: not shown
+                    // when figures must be reproducible.
+                    if wall {
+                        format!(
+                            "  {} · tokio id {}",
+                            t.info.kind.as_str(),
+                            t.info.tokio_id
+                        )
+                    } else {
+                        format!("  {}", t.info.kind.as_str())
+                    },
                     th.dim(),
                 ),
             ]));
@@ -284,14 +290,10 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
                 ),
             ]));
             let mut polls = format!("{}", t.polls.len());
-            if let Some(p) = t.longest_poll() {
+            if let Some(p) = t.longest_poll().filter(|_| wall) {
                 polls += &format!(
                     " · longest {} at {:.2}u",
-                    if wall {
-                        ms(p.wall_ns())
-                    } else {
-                        "(wall clock)".into()
-                    },
+                    ms(p.wall_ns()),
                     tl.units(p.start.rt_ns)
                 );
                 if wall {
@@ -343,7 +345,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
                     iv.end.rt_ns.saturating_sub(iv.start.rt_ns);
             }
             let mut waits: Vec<(String, u64)> = waits.into_iter().collect();
-            waits.sort_by(|a, b| b.1.cmp(&a.1));
+            waits.sort_by_key(|w| std::cmp::Reverse(w.1));
             if waits.is_empty() {
                 lines.push(Line::from(vec![
                     b("waited"),

@@ -54,6 +54,7 @@ pub fn fmt_units(units: f64, step: f64) -> String {
 }
 
 /// Time axis: labels on `y`, tick marks on `y + 1`.
+#[allow(clippy::too_many_arguments)] // a drawing routine: position, window, clock, marks
 fn axis(
     buf: &mut Buffer,
     x: u16,
@@ -503,10 +504,14 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
         let narrow = area.width < 110;
         let mut spans = vec![Span::raw(" ".repeat(cols.name as usize + 1))];
         for (cell, what) in lanes::LEGEND {
-            let what = if narrow {
-                &what[..what.len().min(5)]
-            } else {
-                what
+            let what = match cell {
+                _ if !narrow => what,
+                Cell::Running => "run",
+                Cell::Scheduled => "sched",
+                Cell::Blocking => "block",
+                Cell::Cancelled => "cancel",
+                Cell::Panicked => "panic",
+                _ => what,
             };
             spans
                 .push(Span::styled(cell.glyph().to_string(), t.cell(cell)));
