@@ -1,14 +1,18 @@
 //! Snapshots of every TUI screen (ratatui's TestBackend + insta), at 80×24 and 160×48.
 //! Runs use virtual time and wall-clock figures are hidden, so every snapshot is exact.
 
+use asyncscope::exercise::{Checked, SOLUTIONS_PACKAGE};
+use asyncscope::grade::CheckResult;
+use asyncscope::timeline::Timeline;
 use asyncscope::trace::{
     Clock, Event, EventKind, Header, TaskInfo, TaskKind, ThreadInfo, Trace,
 };
-use asyncscope::tui::app::{App, Config, Overlay, Side};
+use asyncscope::tui::app::{App, Config, Overlay, Screen, Side};
 use asyncscope::tui::ui;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use std::time::{Duration, Instant};
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
 
@@ -238,6 +242,282 @@ fn trace_file_with_folded_lanes() {
     snap("trace_unfolded", &mut app);
 }
 
+/// A hand-made run of `fetch_all`: a root task that spawns `n` "fetch page N" tasks of 1u
+/// each (unit: 1 s of wall clock), one after another or all at once.
+fn fetch_run(n: u32, together: bool) -> Timeline {
+    let mut h = Header::new("fetch_all", Clock::Real, 1000.0);
+    h.title = "fetch_all".into();
+    let mut t = Trace::empty(h);
+    t.threads.push(ThreadInfo {
+        idx: 0,
+        name: "main".into(),
+    });
+    const U: u64 = 1_000_000_000;
+    let mut events = Vec::new();
+    for i in 0..=n {
+        t.tasks.push(TaskInfo {
+            idx: i,
+            tokio_id: i as u64 + 1,
+            name: if i == 0 {
+                String::new()
+            } else {
+                format!("fetch page {i}")
+            },
+            kind: if i == 0 {
+                TaskKind::BlockOn
+            } else {
+                TaskKind::Task
+            },
+            spawned_at: None,
+            parent: None,
+            probe: false,
+        });
+        let (start, end) = match (i, together) {
+            (0, true) => (0, U + n as u64 * 10_000_000 + 1_000_000),
+            (0, false) => (0, n as u64 * U + 1_000_000),
+            (_, true) => (1_000, U + i as u64 * 10_000_000),
+            (_, false) => ((i as u64 - 1) * U + 1_000, i as u64 * U),
+        };
+        let e = |k, at: u64| Event::new(k, at, 0, i, 0);
+        events.push(e(EventKind::TaskSpawn, start));
+        events.push(e(EventKind::PollStart, start + 10_000));
+        events.push(e(EventKind::PollEnd, start + 20_000));
+        events.push(e(EventKind::Wake, end - 20_000));
+        events.push(e(EventKind::PollStart, end - 10_000));
+        events.push(e(EventKind::PollEnd, end));
+        events.push(e(EventKind::Outcome, end));
+        events.push(e(EventKind::TaskClose, end));
+    }
+    events.sort_by_key(|e| e.wall_ns);
+    t.events = events;
+    Timeline::from_trace(&t)
+}
+
+fn result(id: &str, passed: bool, message: &str) -> CheckResult {
+    CheckResult {
+        id: id.into(),
+        passed,
+        message: message.into(),
+    }
+}
+
+fn checked(
+    passed: bool,
+    checks: Vec<CheckResult>,
+    timeline: Option<Timeline>,
+) -> Checked {
+    Checked {
+        name: "fetch_all".into(),
+        passed,
+        compile_error: None,
+        run_problem: None,
+        checks,
+        timeline,
+        stdout: String::new(),
+    }
+}
+
+/// The exercise screen of `fetch_all`, nothing checked (no cargo in snapshot tests).
+fn exercise_app() -> App {
+    let mut app = app();
+    let i = app
+        .exercises
+        .iter()
+        .position(|e| e.name == "fetch_all")
+        .expect("fetch_all is an exercise");
+    assert!(app.show_exercise(i));
+    assert_eq!(app.screen, Screen::Exercise);
+    app
+}
+
+/// The learner's sequential fetches failing, beside the reference's concurrent ones.
+fn exercise_failing() -> App {
+    let mut app = exercise_app();
+    let ev = app.ev.as_mut().unwrap();
+    ev.mine = Some(checked(
+        false,
+        vec![
+            result("finishes", true, "the program finished"),
+            result(
+                "values_equal:results",
+                true,
+                "the pages came back in order",
+            ),
+            result(
+                "waits_overlap",
+                false,
+                "at most 1 `fetch page` was in flight at once; at least 10 should be",
+            ),
+            result(
+                "total_at_most",
+                false,
+                "the whole run took 10.00u; it should take at most 1.30u (1.3 × the slowest)",
+            ),
+            result("no_leaks", true, "no task was left running"),
+        ],
+        Some(fetch_run(10, false)),
+    ));
+    app.references.insert(
+        "fetch_all".into(),
+        checked(
+            true,
+            vec![result("finishes", true, "the program finished")],
+            Some(fetch_run(10, true)),
+        ),
+    );
+    app
+}
+
+#[test]
+fn exercise_failing_beside_reference() {
+    let mut app = exercise_failing();
+    key(&mut app, KeyCode::Char('h'));
+    assert_eq!(app.ev.as_ref().unwrap().hints, 1);
+    snap("exercise_failing", &mut app);
+    for (w, h) in SIZES {
+        let text = render(&mut app, w, h);
+        assert!(
+            text.contains("totals: yours 10.00u vs reference 1.10u"),
+            "{text}"
+        );
+        assert!(text.contains("✗"), "{text}");
+    }
+    key(&mut app, KeyCode::Char('?'));
+    snap("help_exercise", &mut app);
+    key(&mut app, KeyCode::Esc); // closes help
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.screen, Screen::Home);
+}
+
+#[test]
+fn exercise_hints_one_at_a_time() {
+    let mut app = exercise_app();
+    let n = app.ev.as_ref().unwrap().info.hints.len();
+    for shown in 1..=n {
+        key(&mut app, KeyCode::Char('h'));
+        assert_eq!(app.ev.as_ref().unwrap().hints, shown);
+    }
+    key(&mut app, KeyCode::Char('h'));
+    assert_eq!(app.ev.as_ref().unwrap().hints, n);
+    assert_eq!(app.status.as_deref(), Some("that was the last hint"));
+}
+
+#[test]
+fn exercise_compile_error_and_checking() {
+    let mut app = exercise_app();
+    let ev = app.ev.as_mut().unwrap();
+    let mut c = checked(false, Vec::new(), None);
+    c.compile_error = Some(
+        "\u{1b}[0m\u{1b}[1m\u{1b}[38;5;9merror[E0308]\u{1b}[0m\u{1b}[0m\u{1b}[1m: mismatched types\u{1b}[0m\n  \
+         --> exercises/fetch_all.rs:14:20\n   |\n14 |         pages.push(fetch_page(id));\n   \
+         |               ---- ^^^^^^^^^^^^^^ expected `String`, found future\n"
+            .into(),
+    );
+    ev.mine = Some(c);
+    // The reference is still being checked.
+    ev.reference_checking = true;
+    snap("exercise_compile_error", &mut app);
+    let text = render(&mut app, 160, 48);
+    assert!(!text.contains('\u{1b}') && !text.contains("[0m"), "{text}");
+    assert!(text.contains("error[E0308]: mismatched types"), "{text}");
+}
+
+/// The real check of `fetch_all`, through the screen's background path: the starter (from the
+/// solutions package, not the learner's file) and the reference solution.
+#[test]
+fn exercise_real_check_in_the_background() {
+    let mut app = exercise_app();
+    let ev = app.ev.as_mut().unwrap();
+    ev.package = SOLUTIONS_PACKAGE.into();
+    ev.bin = "starter_fetch_all".into();
+    ev.file = None;
+    let asked = Instant::now();
+    app.recheck();
+    assert!(
+        asked.elapsed() < Duration::from_secs(2),
+        "the check blocked"
+    );
+    let ev = app.ev.as_ref().unwrap();
+    assert!(ev.busy() && ev.checking && ev.reference_checking);
+    assert!(render(&mut app, 80, 24).contains("checking…"));
+    assert!(app.needs_tick());
+    assert!(app.finish_checks(Duration::from_secs(600)), "checks hung");
+    let ev = app.ev.as_ref().unwrap();
+    assert!(!ev.checking && !ev.reference_checking && !ev.busy());
+    let mine = ev.mine.as_ref().expect("the starter was checked");
+    assert!(mine.compile_error.is_none(), "{:?}", mine.compile_error);
+    assert!(!mine.passed, "the starter passed: {:?}", mine.checks);
+    let reference = &app.references["fetch_all"];
+    assert!(
+        reference.passed,
+        "the reference failed: {:?}",
+        reference.checks
+    );
+    let total = |c: &Checked| {
+        let tl = c.timeline.as_ref().expect("a timeline");
+        tl.units(tl.finish_stamp().rt_ns)
+    };
+    assert!(
+        total(mine) > 2.0 * total(reference),
+        "starter {} vs reference {}",
+        total(mine),
+        total(reference)
+    );
+    let text = render(&mut app, 160, 48);
+    assert!(text.contains("totals: yours"), "{text}");
+    assert!(text.contains(" yours · ✗"), "{text}");
+    assert!(text.contains(" reference · ✓ passes"), "{text}");
+    // The reference is checked once: checking again checks only the learner's.
+    app.recheck();
+    let ev = app.ev.as_ref().unwrap();
+    assert!(ev.checking && !ev.reference_checking);
+    assert!(app.finish_checks(Duration::from_secs(600)), "checks hung");
+}
+
+/// Saving the watched file re-checks by itself (seen by polling its modification time).
+#[test]
+fn exercise_rechecks_when_the_file_changes() {
+    let dir = std::env::temp_dir()
+        .join(format!("asyncscope-tui-watch-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("fetch_all.rs");
+    std::fs::write(&file, "// mine\n").unwrap();
+    let mut app = exercise_app();
+    app.references.insert(
+        "fetch_all".into(),
+        checked(true, Vec::new(), Some(fetch_run(2, true))),
+    );
+    let ev = app.ev.as_mut().unwrap();
+    ev.package = SOLUTIONS_PACKAGE.into();
+    ev.bin = "no_such_binary".into();
+    ev.file = Some(file.clone());
+    app.recheck(); // takes the file's current time
+    assert!(app.finish_checks(Duration::from_secs(300)));
+    let now = Instant::now();
+    app.tick(now);
+    assert!(!app.ev.as_ref().unwrap().busy(), "nothing changed yet");
+    let later = std::time::SystemTime::now() + Duration::from_secs(5);
+    std::fs::File::options()
+        .write(true)
+        .open(&file)
+        .unwrap()
+        .set_modified(later)
+        .unwrap();
+    assert!(app.tick(now + Duration::from_secs(1)));
+    let ev = app.ev.as_ref().unwrap();
+    assert!(ev.busy() && ev.checking, "no re-check after the save");
+    assert!(!ev.reference_checking, "the reference is cached");
+    assert!(app.status.as_deref().unwrap_or("").contains("changed"));
+    assert!(app.finish_checks(Duration::from_secs(300)));
+    let mine = app.ev.as_ref().unwrap().mine.as_ref().unwrap();
+    let err = mine.compile_error.as_deref().expect("cargo's complaint");
+    assert!(
+        err.contains("no_such_binary") && !err.contains('\u{1b}'),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// Every screen draws at every size from 1×1 to 200×60 without panicking.
 #[test]
 fn every_screen_renders_at_every_size() {
@@ -267,6 +547,12 @@ fn every_screen_renders_at_every_size() {
     screens.push(a);
     let mut a = app();
     a.open_trace("many", many_tasks(120));
+    screens.push(a);
+    screens.push(exercise_app());
+    let mut a = exercise_failing();
+    for _ in 0..3 {
+        key(&mut a, KeyCode::Char('h'));
+    }
     screens.push(a);
     for app in &mut screens {
         for w in (1..=200).step_by(7).chain([80, 200]) {

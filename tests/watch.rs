@@ -301,6 +301,53 @@ fn in_a_terminal_a_save_is_checked_n_moves_on_and_watch_resumes_there() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+#[test]
+fn a_terminal_that_hangs_up_ends_watch() {
+    if !Tmux::available() {
+        eprintln!("tmux is not installed: skipped");
+        return;
+    }
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let _restore = Restore::start_at_fetch_all();
+    let tmux = Tmux::new();
+    let pid_file = std::env::temp_dir()
+        .join(format!("asyncscope-watch-hup-{}.pid", std::process::id()));
+    tmux.start(
+        "hup",
+        &format!(
+            "echo $$ > {}; exec {} watch",
+            pid_file.display(),
+            env!("CARGO_BIN_EXE_asyncscope")
+        ),
+    );
+    wait_for(
+        "the starter's check",
+        || tmux.screen("hup"),
+        |s| s.contains("fetch_all — ✗ not yet") && s.contains("q quit"),
+    );
+    let pid = std::fs::read_to_string(&pid_file).unwrap();
+    let _ = std::fs::remove_file(&pid_file);
+    let stat = PathBuf::from(format!("/proc/{}/stat", pid.trim()));
+    // The window closes: the terminal hangs up under watch.
+    drop(tmux);
+    let start = Instant::now();
+    // Gone, or a zombie waiting to be reaped: either way it has stopped.
+    let running = || {
+        std::fs::read_to_string(&stat).is_ok_and(|s| {
+            s.rsplit(')')
+                .next()
+                .is_some_and(|rest| !rest.trim_start().starts_with('Z'))
+        })
+    };
+    while running() {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "watch is still running after its terminal went away"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
 /// `asyncscope watch` with its standard input and output as pipes; what it printed so far.
 struct Piped {
     child: std::process::Child,

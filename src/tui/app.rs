@@ -1,10 +1,12 @@
 //! The TUI's state and how keys, the mouse and time change it. Nothing here draws.
 
+use crate::exercise::Checked;
 use crate::exercise::info::ExerciseInfo;
 use crate::exercise::progress::{self, Progress};
 use crate::lesson::{self, Answer, Lesson, Query};
 use crate::scenarios::{self, KnobKind, Knobs, RunOptions};
 use crate::trace::{Clock, Trace, jsonl};
+use crate::tui::exercise::ExerciseView;
 use crate::tui::lanes::{self, Lane};
 use crate::tui::live::LiveRun;
 use crate::tui::playback::Recording;
@@ -71,6 +73,7 @@ pub struct LessonProgress {
 pub enum Screen {
     Home,
     Lesson,
+    Exercise,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -266,6 +269,10 @@ pub struct App {
     pub status: Option<String>,
     pub quit: bool,
     pub hits: Hits,
+    /// The exercise screen (kept when going back home, so a check under way still lands).
+    pub ev: Option<ExerciseView>,
+    /// Reference solutions' checks, by exercise name: each is checked once.
+    pub references: BTreeMap<String, Checked>,
     last_tick: Option<Instant>,
 }
 
@@ -323,6 +330,8 @@ impl App {
             status: None,
             quit: false,
             hits: Hits::default(),
+            ev: None,
+            references: BTreeMap::new(),
             last_tick: None,
         }
     }
@@ -541,6 +550,8 @@ impl App {
     pub fn needs_tick(&self) -> bool {
         self.screen == Screen::Lesson
             && self.lv.recordings.iter().any(|r| r.active())
+            || self.screen == Screen::Exercise
+            || self.ev.as_ref().is_some_and(|e| e.busy())
     }
 
     /// Time passes: take in live runs, move playback. True if the screen must be redrawn.
@@ -549,7 +560,7 @@ impl App {
             .last_tick
             .map_or(Duration::ZERO, |t| now.saturating_duration_since(t));
         self.last_tick = Some(now);
-        let mut changed = false;
+        let mut changed = self.exercise_tick(now);
         let current = self.lv.current;
         for (i, r) in self.lv.recordings.iter_mut().enumerate() {
             let was_live = r.is_live();
@@ -700,6 +711,7 @@ impl App {
         match self.screen {
             Screen::Home => self.home_key(k),
             Screen::Lesson => self.lesson_key(k),
+            Screen::Exercise => self.exercise_key(k),
         }
     }
 
@@ -727,22 +739,7 @@ impl App {
             KeyCode::Enter => match self.home_focus {
                 HomeFocus::Lessons => self.open_lesson(self.home_sel),
                 HomeFocus::Exercises => {
-                    // An exercise follows a lesson: open that lesson.
-                    if let Some(ex) =
-                        self.exercises.get(self.exercise_sel).cloned()
-                        && let Some(i) = self
-                            .lessons
-                            .iter()
-                            .position(|l| l.id == ex.lesson)
-                    {
-                        self.open_lesson(i);
-                        self.status = Some(format!(
-                            "exercise {}: edit exercises/{}, then `asyncscope check {}`",
-                            ex.name,
-                            ex.file(),
-                            ex.name
-                        ));
-                    }
+                    self.open_exercise(self.exercise_sel)
                 }
             },
             KeyCode::Esc => self.quit = true,
@@ -1040,6 +1037,20 @@ impl App {
     }
 
     fn on_mouse(&mut self, m: MouseEvent) -> bool {
+        if self.screen == Screen::Exercise
+            && let Some(ev) = self.ev.as_mut()
+        {
+            match m.kind {
+                MouseEventKind::ScrollUp => {
+                    ev.scroll = ev.scroll.saturating_sub(3)
+                }
+                MouseEventKind::ScrollDown => {
+                    ev.scroll = ev.scroll.saturating_add(3)
+                }
+                _ => return false,
+            }
+            return true;
+        }
         if self.screen != Screen::Lesson {
             return match m.kind {
                 MouseEventKind::ScrollUp => {

@@ -3,6 +3,7 @@
 //! playing. With nothing happening, the loop sleeps on the terminal alone.
 
 use crate::tui::app::App;
+use crate::tui::exercise::CHECK_THREAD;
 use crate::tui::live::RUN_THREAD;
 use crate::tui::ui;
 use crossterm::event::{
@@ -50,7 +51,9 @@ fn install_panic_hook() {
         let name = std::thread::current().name().map(str::to_string);
         let in_run = tokio::task::try_id().is_some()
             || name.as_deref().is_some_and(|n| {
-                n == RUN_THREAD || n.starts_with("asyncscope-rt")
+                n == RUN_THREAD
+                    || n == CHECK_THREAD
+                    || n.starts_with("asyncscope-rt")
             });
         if in_run {
             return;

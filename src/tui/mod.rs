@@ -1,5 +1,6 @@
 //! The terminal UI: lessons beside the live timeline of their runs, playback, an inspector,
-//! knobs and compare, prediction questions, instructor mode.
+//! knobs and compare, prediction questions, instructor mode; and the exercise screen (checks,
+//! hints, the learner's timeline beside the reference solution's).
 //!
 //! State lives in [`app`] (updated by keys, mouse and ticks, never drawing); [`ui`] draws it;
 //! [`event`] runs the loop (crossterm's `EventStream` and a frame tick in one `select!`).
@@ -8,6 +9,7 @@
 
 pub mod app;
 pub mod event;
+pub mod exercise;
 pub mod lanes;
 pub mod live;
 pub mod markdown;

@@ -9,7 +9,10 @@ use ratatui::widgets::{Block, Paragraph};
 pub const HOME_KEYS: &[(&str, &str)] = &[
     ("↑ ↓", "choose a lesson (or an exercise)"),
     ("Tab ← →", "switch between lessons and exercises"),
-    ("Enter", "open the lesson (for an exercise: its lesson)"),
+    (
+        "Enter",
+        "open the lesson, or the exercise (checks, hints, timelines)",
+    ),
     ("o", "open a saved trace file"),
     ("?", "this help"),
     ("q Esc", "quit"),
@@ -51,6 +54,22 @@ pub const LESSON_KEYS: &[(&str, &str)] = &[
     ("q", "quit"),
 ];
 
+pub const EXERCISE_KEYS: &[(&str, &str)] = &[
+    (
+        "r",
+        "check again (it also re-checks when you save the file)",
+    ),
+    ("h", "show the next hint (gentle first, explicit last)"),
+    ("↑ ↓", "scroll the instructions, checks and hints"),
+    ("PgUp PgDn", "scroll by a page"),
+    ("Home End", "go to the top / the bottom"),
+    ("l", "open the lesson the exercise follows"),
+    ("o", "open a saved trace file"),
+    ("Esc", "back home"),
+    ("?", "this help"),
+    ("q", "quit"),
+];
+
 const KNOB_KEYS: &[(&str, &str)] = &[
     ("↑↓", "knob"),
     ("←→", "value"),
@@ -66,6 +85,15 @@ fn bar_keys(app: &App) -> &'static [(&'static str, &'static str)] {
             ("Tab", "lessons/exercises"),
             ("Enter", "open"),
             ("o", "open trace"),
+            ("?", "help"),
+            ("q", "quit"),
+        ],
+        Screen::Exercise => &[
+            ("r", "check"),
+            ("h", "hint"),
+            ("↑↓ PgDn", "scroll"),
+            ("l", "lesson"),
+            ("Esc", "home"),
             ("?", "help"),
             ("q", "quit"),
         ],
@@ -128,6 +156,7 @@ pub fn overlay(f: &mut Frame, area: Rect, app: &App) {
     let keys = match app.screen {
         Screen::Home => HOME_KEYS,
         Screen::Lesson => LESSON_KEYS,
+        Screen::Exercise => EXERCISE_KEYS,
     };
     let kw = keys
         .iter()
@@ -144,7 +173,11 @@ pub fn overlay(f: &mut Frame, area: Rect, app: &App) {
         })
         .collect();
     lines.push(Line::from(Span::styled(
-        " the mouse: click a lane to select it, again to inspect; the wheel scrolls",
+        if app.screen == Screen::Exercise {
+            " the mouse: the wheel scrolls the text; the file is re-checked when saved"
+        } else {
+            " the mouse: click a lane to select it, again to inspect; the wheel scrolls"
+        },
         t.dim(),
     )));
     lines.push(Line::from(Span::styled(
@@ -156,6 +189,7 @@ pub fn overlay(f: &mut Frame, area: Rect, app: &App) {
     let title = match app.screen {
         Screen::Home => " keys: home ",
         Screen::Lesson => " keys: lesson and timeline ",
+        Screen::Exercise => " keys: exercise ",
     };
     f.render_widget(
         Paragraph::new(lines)

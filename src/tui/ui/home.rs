@@ -132,14 +132,14 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
     let about = if focus_e {
         app.exercises.get(esel).map(|e| {
             format!(
-                "{} (after lesson {}): {} — check it: asyncscope check {}",
+                "{} (after lesson {}): {} — Enter opens it: its checks, hints, and your \
+                 timeline beside the reference solution's",
                 e.name,
                 e.lesson,
                 e.instructions
                     .split_whitespace()
                     .collect::<Vec<_>>()
                     .join(" "),
-                e.name
             )
         })
     } else {

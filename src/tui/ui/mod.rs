@@ -1,5 +1,6 @@
 //! Drawing: one function per screen, overlays on top, the key bar at the bottom.
 
+pub mod exercise;
 pub mod help;
 pub mod home;
 pub mod inspector;
@@ -35,6 +36,7 @@ pub fn draw(f: &mut Frame, app: &mut App) {
     match app.screen {
         Screen::Home => home::draw(f, body, app),
         Screen::Lesson => lesson::draw(f, body, app),
+        Screen::Exercise => exercise::draw(f, body, app),
     }
     help::key_bar(f, bar, app);
     match &app.overlay {

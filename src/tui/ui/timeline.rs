@@ -16,13 +16,13 @@ use ratatui::text::{Line, Span};
 
 /// Column widths of a lane row.
 #[derive(Clone, Copy)]
-struct Cols {
-    name: u16,
-    chart: u16,
-    status: u16,
+pub(super) struct Cols {
+    pub name: u16,
+    pub chart: u16,
+    pub status: u16,
 }
 
-fn columns(width: u16, names: usize, big: bool) -> Cols {
+pub(super) fn columns(width: u16, names: usize, big: bool) -> Cols {
     let status = if width >= 120 {
         30
     } else if width >= 100 {
@@ -55,7 +55,7 @@ pub fn fmt_units(units: f64, step: f64) -> String {
 
 /// Time axis: labels on `y`, tick marks on `y + 1`.
 #[allow(clippy::too_many_arguments)] // a drawing routine: position, window, clock, marks
-fn axis(
+pub(super) fn axis(
     buf: &mut Buffer,
     x: u16,
     y: u16,
@@ -185,14 +185,17 @@ fn lane_status(tl: &Timeline, lane: &Lane, at: u64) -> (String, Cell) {
     }
 }
 
-/// Draw lane rows from `y` down to `y_end`; returns (row, lane) pairs drawn.
+/// Draw lane rows of `tl` (shown up to `at`; `generation` keys the cache) from `y` down to
+/// `y_end`; returns (row, lane) pairs drawn.
 #[allow(clippy::too_many_arguments)]
-fn lane_rows(
+pub(super) fn lane_rows(
     buf: &mut Buffer,
     area: Rect,
     y: u16,
     y_end: u16,
-    r: &Recording,
+    tl: &Timeline,
+    generation: u64,
+    at: u64,
     lanes: &[Lane],
     cache: &mut lanes::Cache,
     fold: bool,
@@ -204,11 +207,9 @@ fn lane_rows(
     highlight: &[String],
     row_h: u16,
 ) -> Vec<(u16, usize)> {
-    let tl = r.timeline();
     let mut hits = Vec::new();
     let mut yy = y;
     let mut i = first;
-    let at = r.clip_ns();
     while yy + row_h <= y_end && i < lanes.len() {
         let lane = &lanes[i];
         let mut name_style = Style::new();
@@ -221,7 +222,7 @@ fn lane_rows(
         let name = fit(&lane.name, cols.name as usize);
         let pad = cols.name as usize - name.chars().count();
         buf.set_string(area.x + pad as u16, yy, &name, name_style);
-        let cells = cache.row(r.generation, fold, w, tl, lanes, i);
+        let cells = cache.row(generation, fold, w, tl, lanes, i);
         let x0 = area.x + cols.name + 1;
         for dy in 0..row_h {
             for (c, cell) in cells.iter().enumerate() {
@@ -425,7 +426,9 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
         area,
         y,
         lanes_end,
-        r,
+        r.timeline(),
+        r.generation,
+        r.clip_ns(),
         &lv.lanes,
         &mut lv.cache,
         fold,
@@ -683,7 +686,9 @@ fn compare(f: &mut Frame, area: Rect, app: &mut App) {
             area,
             y + 1,
             end,
-            r,
+            tl,
+            r.generation,
+            r.clip_ns(),
             lanes,
             cache,
             fold,
