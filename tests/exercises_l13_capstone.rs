@@ -1,84 +1,9 @@
 //! Exercises after lessons 13 to 15 and the capstone: each starter fails, each reference
 //! solution passes, and each wrong solution fails with the message of its mistake.
 
-use asyncscope::exercise::{self, SOLUTIONS_PACKAGE, info};
-use std::path::Path;
+mod common;
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn infos() -> Vec<info::ExerciseInfo> {
-    info::load(&root().join("exercises/info.toml"))
-        .expect("info.toml loads")
-}
-
-/// Check binary `bin` of the solutions package as exercise `name`.
-fn check(name: &str, bin: &str) -> exercise::Checked {
-    let infos = infos();
-    let info = infos
-        .iter()
-        .find(|i| i.name == name)
-        .expect("exercise exists");
-    let checked =
-        exercise::check(root(), SOLUTIONS_PACKAGE, bin, info, false);
-    assert!(
-        checked.compile_error.is_none(),
-        "{bin}: {:?}",
-        checked.compile_error
-    );
-    checked
-}
-
-/// The failing checks' ids and messages, for assertion messages.
-fn failures(c: &exercise::Checked) -> Vec<String> {
-    let mut f: Vec<String> = c
-        .checks
-        .iter()
-        .filter(|r| !r.passed)
-        .map(|r| format!("{}: {}", r.id, r.message))
-        .collect();
-    if let Some(p) = &c.run_problem {
-        f.push(format!("run: {p}"));
-    }
-    f
-}
-
-fn assert_passes(name: &str) -> exercise::Checked {
-    let c = check(name, &format!("solution_{name}"));
-    assert!(
-        c.passed,
-        "the solution of {name} fails: {:#?}",
-        failures(&c)
-    );
-    c
-}
-
-/// `bin` fails `name`, and among its failures is check `id` with `phrase` in its message.
-fn assert_fails_with(
-    name: &str,
-    bin: &str,
-    id: &str,
-    phrase: &str,
-) -> exercise::Checked {
-    let c = check(name, bin);
-    assert!(!c.passed, "{bin} should fail {name}");
-    let f = failures(&c);
-    assert!(
-        f.iter().any(|m| m.starts_with(id) && m.contains(phrase)),
-        "{bin}: expected `{id}` mentioning `{phrase}`, got {f:#?}"
-    );
-    c
-}
-
-/// The checks `bin` failed, by id.
-fn failed_ids(c: &exercise::Checked) -> Vec<String> {
-    c.checks
-        .iter()
-        .filter(|r| !r.passed)
-        .map(|r| r.id.clone())
-        .collect()
-}
+use common::*;
 
 #[test]
 fn shutdown() {
