@@ -305,6 +305,19 @@ impl ThreadSink {
     fn current_task(&self) -> Option<TaskIdx> {
         self.tasks.last().copied()
     }
+
+    /// Register a resource (tokio's or one of ours) and record its creation.
+    fn add_resource(&mut self, mut info: ResourceInfo) -> ResourceIdx {
+        let idx = {
+            let mut t = self.shared.tables.lock().unwrap();
+            let idx = t.resources.len() as ResourceIdx;
+            info.idx = idx;
+            t.resources.push(info);
+            idx
+        };
+        self.push(EventKind::ResourceNew, idx, 0);
+        idx
+    }
 }
 
 impl Drop for ThreadSink {
@@ -384,18 +397,8 @@ pub fn run_end(timed_out: bool) {
 }
 
 /// Register a resource tokio does not instrument (our channels). `None` when not recording.
-pub fn new_resource(mut info: ResourceInfo) -> Option<ResourceIdx> {
-    with_sink(|s| {
-        let idx = {
-            let mut t = s.shared.tables.lock().unwrap();
-            let idx = t.resources.len() as ResourceIdx;
-            info.idx = idx;
-            t.resources.push(info);
-            idx
-        };
-        s.push(EventKind::ResourceNew, idx, 0);
-        idx
-    })
+pub fn new_resource(info: ResourceInfo) -> Option<ResourceIdx> {
+    with_sink(|s| s.add_resource(info))
 }
 
 /// Flag the resource most recently created on this thread as asyncscope's own (the run's time
@@ -547,25 +550,20 @@ impl<S: Subscriber> Layer<S> for RecorderLayer {
                 with_sink(|s| {
                     let mut f = ResourceFields::default();
                     attrs.record(&mut f);
-                    let idx = {
-                        let mut t = s.shared.tables.lock().unwrap();
-                        let idx = t.resources.len() as ResourceIdx;
-                        t.resources.push(ResourceInfo {
-                            idx,
-                            concrete_type: f.concrete_type,
-                            kind: f.kind,
-                            label: None,
-                            created_at: f.file.map(|file| Location {
-                                file,
-                                line: f.line,
-                                col: f.col,
-                            }),
-                            duration_ms: None,
-                            capacity: None,
-                            probe: false,
-                        });
-                        idx
-                    };
+                    let idx = s.add_resource(ResourceInfo {
+                        idx: 0,
+                        concrete_type: f.concrete_type,
+                        kind: f.kind,
+                        label: None,
+                        created_at: f.file.map(|file| Location {
+                            file,
+                            line: f.line,
+                            col: f.col,
+                        }),
+                        duration_ms: None,
+                        capacity: None,
+                        probe: false,
+                    });
                     // Only outermost ones: a Mutex makes its inner Semaphore inside its own span.
                     if s.resources.is_empty() {
                         s.last_resource = Some(idx);
@@ -575,7 +573,6 @@ impl<S: Subscriber> Layer<S> for RecorderLayer {
                         .write()
                         .unwrap()
                         .insert(id.into_u64(), SpanRef::Resource(idx));
-                    s.push(EventKind::ResourceNew, idx, 0);
                 });
             }
             _ => {}
