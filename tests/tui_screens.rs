@@ -562,3 +562,68 @@ fn every_screen_renders_at_every_size() {
         }
     }
 }
+
+/// What a learner would notice of a lesson view, apart from its layout.
+fn playback_state(app: &mut App) -> String {
+    let lv = &app.lv;
+    let r = &lv.recordings[lv.current.unwrap()];
+    format!(
+        "cursor {} of {}, pos {:.0}, playing {}, speed {}, lane {}, lane_scroll {}, \
+         zoom {}, pan {}, text scroll {}, focus_timeline {}, quit {}",
+        r.cursor,
+        r.events(),
+        r.pos_ns,
+        r.playing,
+        r.speed,
+        lv.lane,
+        lv.lane_scroll,
+        lv.zoom,
+        lv.pan,
+        lv.scroll,
+        lv.focus_timeline,
+        app.quit
+    )
+}
+
+/// A storm of resizes (tiny, huge, back) while a replay plays changes nothing but the layout:
+/// the same ticks leave the same playback state and, at the same size, the same screen as in
+/// a twin that was never resized.
+#[test]
+fn a_resize_storm_while_playing_changes_only_the_layout() {
+    let start = |app: &mut App| {
+        key(app, KeyCode::Home);
+        key(app, KeyCode::Char(' '));
+        key(app, KeyCode::Down);
+    };
+    let mut stormed = lesson_run();
+    let mut calm = lesson_run();
+    // Both clocks start at the same instant: a tick before the keys' own `now` moves nothing.
+    let t0 = Instant::now();
+    start(&mut stormed);
+    start(&mut calm);
+    stormed.tick(t0);
+    calm.tick(t0);
+    assert!(
+        stormed.lv.recordings[stormed.lv.current.unwrap()].playing,
+        "Space plays the replay"
+    );
+    let sizes = [(1, 1), (400, 120), (3, 80), (250, 2), (80, 24), (19, 7)];
+    for frame in 1..90u32 {
+        let now = t0 + Duration::from_millis(33) * frame;
+        stormed.tick(now);
+        calm.tick(now);
+        for &(w, h) in &sizes[..(frame as usize % sizes.len()) + 1] {
+            stormed.on_event(crossterm::event::Event::Resize(w, h));
+            render(&mut stormed, w, h);
+        }
+        render(&mut calm, 100, 30);
+        assert_eq!(
+            playback_state(&mut stormed),
+            playback_state(&mut calm),
+            "frame {frame}"
+        );
+    }
+    let before = playback_state(&mut calm);
+    assert!(before.contains("playing true"), "still playing: {before}");
+    assert_eq!(render(&mut stormed, 100, 30), render(&mut calm, 100, 30));
+}

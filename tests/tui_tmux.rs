@@ -2,98 +2,29 @@
 //! the inspector, quit — and the terminal is restored, after a forced panic too. Skipped (with
 //! a note) when tmux is not installed.
 
-use std::process::Command;
-use std::time::{Duration, Instant};
+use std::path::Path;
+use std::time::Duration;
+use tmux::Tmux;
 
-struct Tmux {
-    name: String,
-}
+mod tmux;
 
-impl Tmux {
-    fn start(name: &str) -> Option<Tmux> {
-        if Command::new("tmux").arg("-V").output().is_err() {
-            return None;
-        }
-        let name = format!("{name}-{}", std::process::id());
-        let ok = Command::new("tmux")
-            .args([
-                "new-session",
-                "-d",
-                "-s",
-                &name,
-                "-x",
-                "100",
-                "-y",
-                "30",
-            ])
-            .args(["env", "PS1=E2E$ ", "TERM=xterm-256color", "sh"])
-            .status()
-            .expect("tmux runs")
-            .success();
-        assert!(ok, "tmux could not start a session");
-        Some(Tmux { name })
+const SECOND: Duration = Duration::from_secs(1);
+
+/// A shell in a 100×30 terminal with a prompt the test can wait for; None without tmux.
+fn shell(label: &str) -> Option<Tmux> {
+    if !Tmux::available() {
+        eprintln!("tmux is not installed: skipping the end-to-end TUI test");
+        return None;
     }
-
-    fn keys(&self, keys: &[&str]) {
-        let ok = Command::new("tmux")
-            .args(["send-keys", "-t", &self.name])
-            .args(keys)
-            .status()
-            .unwrap()
-            .success();
-        assert!(ok);
-    }
-
-    fn type_line(&self, line: &str) {
-        self.keys(&["-l", line]);
-        self.keys(&["Enter"]);
-    }
-
-    fn capture(&self) -> String {
-        let out = Command::new("tmux")
-            .args(["capture-pane", "-p", "-t", &self.name])
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn alternate_on(&self) -> bool {
-        let out = Command::new("tmux")
-            .args([
-                "display-message",
-                "-p",
-                "-t",
-                &self.name,
-                "#{alternate_on}",
-            ])
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout).trim() == "1"
-    }
-
-    fn wait_for(&self, what: &str, secs: u64) -> String {
-        let until = Instant::now() + Duration::from_secs(secs);
-        loop {
-            let screen = self.capture();
-            if screen.contains(what) {
-                return screen;
-            }
-            if Instant::now() > until {
-                panic!(
-                    "waited {secs}s for {what:?}; the screen:\n{screen}"
-                );
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["kill-session", "-t", &self.name])
-            .status();
-    }
+    let t = Tmux::start(
+        label,
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+        100,
+        30,
+        "exec env 'PS1=E2E$ ' TERM=xterm-256color sh",
+    );
+    t.wait_for("E2E$", 10 * SECOND);
+    Some(t)
 }
 
 fn command(extra_env: &str) -> String {
@@ -120,23 +51,17 @@ fn assert_sane(screen: &str) {
 
 #[test]
 fn lesson_one_run_pause_step_back_inspect_quit() {
-    let Some(t) = Tmux::start("asyncscope-e2e") else {
-        eprintln!(
-            "tmux is not installed: skipping the end-to-end TUI test"
-        );
-        return;
-    };
-    t.wait_for("E2E$", 10);
+    let Some(t) = shell("e2e") else { return };
     t.type_line(&command(""));
-    t.wait_for("exercises", 20);
+    t.wait_for("exercises", 20 * SECOND);
     assert!(t.alternate_on(), "the TUI uses the alternate screen");
     t.keys(&["Enter"]); // lesson 01
-    t.wait_for("Lesson 01", 5);
+    t.wait_for("Lesson 01", 5 * SECOND);
     t.keys(&["Enter"]); // run 1: breakfast, one after another, real clock (5u = 5 s)
-    t.wait_for("● live", 10);
+    t.wait_for("● live", 10 * SECOND);
     std::thread::sleep(Duration::from_millis(1500));
     t.keys(&["Space"]);
-    let paused = t.wait_for("⏸ paused", 5);
+    let paused = t.wait_for("⏸ paused", 5 * SECOND);
     let event_of = |s: &str| -> usize {
         let i = s.find("event ").expect("an event counter");
         s[i + 6..]
@@ -150,17 +75,17 @@ fn lesson_one_run_pause_step_back_inspect_quit() {
     let before = event_of(&paused);
     t.keys(&["Left"]);
     std::thread::sleep(Duration::from_millis(300));
-    let after = event_of(&t.capture());
+    let after = event_of(&t.screen());
     assert!(after < before, "step back: {before} → {after}");
     t.keys(&["Down", "t"]);
-    let inspected = t.wait_for("inspector", 5);
+    let inspected = t.wait_for("inspector", 5 * SECOND);
     assert!(
         inspected.contains("spawned") && inspected.contains("polls"),
         "{inspected}"
     );
     t.keys(&["q"]);
-    t.wait_for("EXIT-0", 15);
-    let after = t.wait_for("\nSTTY ", 5);
+    t.wait_for("EXIT-0", 15 * SECOND);
+    let after = t.wait_for("\nSTTY ", 5 * SECOND);
     assert!(!t.alternate_on(), "still on the alternate screen:\n{after}");
     assert_sane(&after);
     assert!(after.contains("E2E$"), "no prompt after quitting:\n{after}");
@@ -168,23 +93,116 @@ fn lesson_one_run_pause_step_back_inspect_quit() {
 
 #[test]
 fn terminal_is_restored_after_a_panic() {
-    let Some(t) = Tmux::start("asyncscope-e2e-panic") else {
-        eprintln!(
-            "tmux is not installed: skipping the end-to-end panic test"
-        );
-        return;
-    };
-    t.wait_for("E2E$", 10);
+    let Some(t) = shell("e2e-panic") else { return };
     t.type_line(&command("ASYNCSCOPE_TUI_PANIC=1 RUST_BACKTRACE=0"));
-    t.wait_for("exercises", 20);
+    t.wait_for("exercises", 20 * SECOND);
     t.keys(&["!"]);
-    t.wait_for("EXIT-101", 15);
-    let after = t.wait_for("\nSTTY ", 5);
+    t.wait_for("EXIT-101", 15 * SECOND);
+    let after = t.wait_for("\nSTTY ", 5 * SECOND);
     assert!(
         !after.contains("EXIT-0"),
         "a panic exits with an error:\n{after}"
     );
     assert!(after.contains("panic"), "the panic is reported:\n{after}");
     assert!(!t.alternate_on(), "still on the alternate screen:\n{after}");
+    assert_sane(&after);
+}
+
+/// Open lesson 1 and start its run, so a signal arrives while a run plays; the TUI's pid.
+fn start_a_live_run(t: &Tmux) -> u32 {
+    t.type_line(&command(""));
+    t.wait_for("exercises", 20 * SECOND);
+    t.keys(&["Enter"]);
+    t.wait_for("Lesson 01", 5 * SECOND);
+    t.keys(&["Enter"]);
+    t.wait_for("● live", 10 * SECOND);
+    let tui = tmux::children(t.pane_pid());
+    assert_eq!(tui.len(), 1, "one program under the shell: {tui:?}");
+    tui[0]
+}
+
+/// `kill -SIG` on the TUI mid-run: it restores the terminal and exits with 128 + SIG.
+fn signal_restores_the_terminal(label: &str, signal: libc::c_int) {
+    let Some(t) = shell(label) else { return };
+    let pid = start_a_live_run(&t);
+    // SAFETY: kill has no memory effects; pid is the TUI this test started.
+    assert_eq!(unsafe { libc::kill(pid as libc::pid_t, signal) }, 0);
+    t.wait_for(&format!("EXIT-{}", 128 + signal), 15 * SECOND);
+    let after = t.wait_for("\nSTTY ", 5 * SECOND);
+    assert!(!t.alternate_on(), "still on the alternate screen:\n{after}");
+    assert_sane(&after);
+    assert!(
+        !after.contains("1002h") && !after.contains("[<"),
+        "mouse reports leak into the shell:\n{after}"
+    );
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    signal_restores_the_terminal("e2e-term", libc::SIGTERM);
+}
+
+#[test]
+fn sighup_restores_the_terminal() {
+    signal_restores_the_terminal("e2e-hup", libc::SIGHUP);
+}
+
+#[test]
+fn sigint_from_outside_restores_the_terminal() {
+    signal_restores_the_terminal("e2e-int", libc::SIGINT);
+}
+
+#[test]
+fn ctrl_c_quits_and_restores_the_terminal() {
+    let Some(t) = shell("e2e-ctrl-c") else { return };
+    start_a_live_run(&t);
+    t.keys(&["C-c"]);
+    t.wait_for("EXIT-0", 15 * SECOND);
+    let after = t.wait_for("\nSTTY ", 5 * SECOND);
+    assert!(!t.alternate_on(), "still on the alternate screen:\n{after}");
+    assert_sane(&after);
+}
+
+#[test]
+fn a_closed_window_ends_the_tui() {
+    let Some(t) = shell("e2e-closed") else { return };
+    let pid = start_a_live_run(&t);
+    t.hang_up();
+    let start = std::time::Instant::now();
+    while tmux::running(pid) {
+        assert!(
+            start.elapsed() < 10 * SECOND,
+            "the TUI still runs after its terminal went away"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// A storm of resizes while a run plays: the TUI redraws at every size (tiny ones say the
+/// terminal is too small), keeps playing, and answers keys afterwards.
+#[test]
+fn a_resize_storm_mid_run_changes_only_the_layout() {
+    let Some(t) = shell("e2e-resize") else { return };
+    let pid = start_a_live_run(&t);
+    for i in 0..60u16 {
+        let (w, h) = match i % 4 {
+            0 => (20 + i, 5 + i % 7),
+            1 => (200, 60),
+            2 => (1 + i % 3, 1 + i % 2),
+            _ => (80, 24),
+        };
+        t.resize(w, h);
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    t.resize(100, 30);
+    assert!(tmux::running(pid), "the TUI died in the storm");
+    t.keys(&["Space"]);
+    let screen = t.wait_until("the run to pause or finish", 10 * SECOND, |s| {
+        s.contains("⏸ paused") || s.contains("■ done")
+    });
+    assert!(screen.contains("Lesson 01"), "{screen}");
+    t.keys(&["q"]);
+    t.wait_for("EXIT-0", 15 * SECOND);
+    let after = t.wait_for("\nSTTY ", 5 * SECOND);
     assert_sane(&after);
 }

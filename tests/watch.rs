@@ -10,6 +10,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use tmux::Tmux;
+
+mod tmux;
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -130,68 +133,6 @@ fn wait_for(
     }
 }
 
-/// A tmux server of our own (its own socket), killed when dropped.
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn available() -> bool {
-        Command::new("tmux")
-            .arg("-V")
-            .output()
-            .is_ok_and(|o| o.status.success())
-    }
-
-    fn new() -> Tmux {
-        Tmux {
-            socket: format!("asyncscope-watch-test-{}", std::process::id()),
-        }
-    }
-
-    fn cmd(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
-            .args(args)
-            .output()
-            .expect("tmux runs");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    /// A 100×50 session running `shell_command` in the workspace.
-    fn start(&self, session: &str, shell_command: &str) {
-        let root = root().to_str().unwrap();
-        self.cmd(&[
-            "new-session",
-            "-d",
-            "-s",
-            session,
-            "-x",
-            "100",
-            "-y",
-            "50",
-            "-c",
-            root,
-            shell_command,
-        ]);
-    }
-
-    fn screen(&self, session: &str) -> String {
-        self.cmd(&["capture-pane", "-p", "-J", "-t", session])
-    }
-
-    fn keys(&self, session: &str, keys: &str) {
-        self.cmd(&["send-keys", "-t", session, keys]);
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        self.cmd(&["kill-server"]);
-    }
-}
-
 fn trimmed(screen: &str) -> String {
     let lines: Vec<&str> = screen.lines().map(str::trim_end).collect();
     let end = lines
@@ -210,7 +151,6 @@ fn in_a_terminal_a_save_is_checked_n_moves_on_and_watch_resumes_there() {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let _restore = Restore::start_at_fetch_all();
     let next = next_after_fetch_all();
-    let tmux = Tmux::new();
     let dir = std::env::temp_dir()
         .join(format!("asyncscope-watch-tty-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -218,19 +158,22 @@ fn in_a_terminal_a_save_is_checked_n_moves_on_and_watch_resumes_there() {
     let bin = env!("CARGO_BIN_EXE_asyncscope");
     // After watch ends, the shell records the terminal's settings (raw mode must be gone).
     let run = |session: &str| {
-        tmux.start(
+        Tmux::start(
             session,
+            root(),
+            100,
+            50,
             &format!(
-                "{bin} watch; stty -a > {}; echo WATCH-EXITED; sleep 120",
+                "{bin} watch; stty -a > {}; echo WATCH-EXITED",
                 stty.display()
             ),
-        );
+        )
     };
 
-    run("first");
-    let screen = wait_for(
+    let tmux = run("first");
+    let screen = tmux.wait_until(
         "the starter's check",
-        || tmux.screen("first"),
+        PATIENCE,
         |s| s.contains("fetch_all — ✗ not yet") && s.contains("q quit"),
     );
     assert!(
@@ -242,27 +185,27 @@ fn in_a_terminal_a_save_is_checked_n_moves_on_and_watch_resumes_there() {
     // The learner saves the solution in their editor.
     std::fs::copy(root().join("solutions/fetch_all.rs"), exercise_file())
         .unwrap();
-    let screen = wait_for(
+    let screen = tmux.wait_until(
         "the saved solution to pass",
-        || tmux.screen("first"),
+        PATIENCE,
         |s| s.contains("fetch_all — ✓ passed") && s.contains("q quit"),
     );
     assert!(screen.contains("press n for the next exercise"), "{screen}");
     eprintln!("── after saving the solution ──\n{}\n", trimmed(&screen));
 
-    tmux.keys("first", "n");
+    tmux.keys(&["n"]);
     let header = format!("{next} · exercise 2 of");
-    let screen = wait_for(
+    let screen = tmux.wait_until(
         "the next exercise's check",
-        || tmux.screen("first"),
+        PATIENCE,
         |s| s.starts_with(&header) && s.contains(&format!("{next} — ")),
     );
     eprintln!("── after n ──\n{}\n", trimmed(&screen));
 
-    tmux.keys("first", "q");
-    let screen = wait_for(
+    tmux.keys(&["q"]);
+    let screen = tmux.wait_until(
         "watch to quit",
-        || tmux.screen("first"),
+        PATIENCE,
         |s| s.contains("WATCH-EXITED"),
     );
     assert!(
@@ -285,17 +228,18 @@ fn in_a_terminal_a_save_is_checked_n_moves_on_and_watch_resumes_there() {
     assert_eq!(progress["passed"]["fetch_all"], true);
 
     // Coming back: watch starts where the learner left.
-    run("second");
-    let screen = wait_for(
+    drop(tmux);
+    let tmux = run("second");
+    let screen = tmux.wait_until(
         "the second watch to resume",
-        || tmux.screen("second"),
+        PATIENCE,
         |s| s.contains("q quit") && s.contains(&format!("{next} — ")),
     );
     assert!(screen.starts_with(&header), "{screen}");
-    tmux.keys("second", "q");
-    wait_for(
+    tmux.keys(&["q"]);
+    tmux.wait_until(
         "the second watch to quit",
-        || tmux.screen("second"),
+        PATIENCE,
         |s| s.contains("WATCH-EXITED"),
     );
     let _ = std::fs::remove_dir_all(&dir);
@@ -309,37 +253,21 @@ fn a_terminal_that_hangs_up_ends_watch() {
     }
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let _restore = Restore::start_at_fetch_all();
-    let tmux = Tmux::new();
-    let pid_file = std::env::temp_dir()
-        .join(format!("asyncscope-watch-hup-{}.pid", std::process::id()));
-    tmux.start(
+    let tmux = Tmux::start(
         "hup",
-        &format!(
-            "echo $$ > {}; exec {} watch",
-            pid_file.display(),
-            env!("CARGO_BIN_EXE_asyncscope")
-        ),
+        root(),
+        100,
+        50,
+        &format!("exec {} watch", env!("CARGO_BIN_EXE_asyncscope")),
     );
-    wait_for(
-        "the starter's check",
-        || tmux.screen("hup"),
-        |s| s.contains("fetch_all — ✗ not yet") && s.contains("q quit"),
-    );
-    let pid = std::fs::read_to_string(&pid_file).unwrap();
-    let _ = std::fs::remove_file(&pid_file);
-    let stat = PathBuf::from(format!("/proc/{}/stat", pid.trim()));
+    tmux.wait_until("the starter's check", PATIENCE, |s| {
+        s.contains("fetch_all — ✗ not yet") && s.contains("q quit")
+    });
+    let pid = tmux.pane_pid();
     // The window closes: the terminal hangs up under watch.
-    drop(tmux);
+    tmux.hang_up();
     let start = Instant::now();
-    // Gone, or a zombie waiting to be reaped: either way it has stopped.
-    let running = || {
-        std::fs::read_to_string(&stat).is_ok_and(|s| {
-            s.rsplit(')')
-                .next()
-                .is_some_and(|rest| !rest.trim_start().starts_with('Z'))
-        })
-    };
-    while running() {
+    while tmux::running(pid) {
         assert!(
             start.elapsed() < Duration::from_secs(10),
             "watch is still running after its terminal went away"

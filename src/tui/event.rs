@@ -1,6 +1,7 @@
 //! The event loop: terminal events and a frame tick in one `select!`. The screen is redrawn
 //! only when something changed: a key, the mouse, a resize, or a tick while a run is live or
-//! playing. With nothing happening, the loop sleeps on the terminal alone.
+//! playing. With nothing happening, the loop sleeps on the terminal alone. SIGTERM, SIGHUP
+//! and SIGINT end the loop like a quit, so the terminal is restored before the process goes.
 
 use crate::tui::app::App;
 use crate::tui::exercise::CHECK_THREAD;
@@ -12,16 +13,18 @@ use crossterm::event::{
 use futures::StreamExt;
 use ratatui::DefaultTerminal;
 use std::time::{Duration, Instant};
+use tokio::signal::unix::{Signal, SignalKind, signal};
 
 /// Frames per second while something moves.
 const TICK: Duration = Duration::from_millis(33);
 
-/// Run the TUI until the user quits. The terminal is restored on every way out, panics
-/// included.
+/// Run the TUI until the user quits or a signal asks it to stop. The terminal is restored on
+/// every way out, panics included. `Ok(Some(signal))`: the loop ended for that signal (the
+/// caller exits with 128 + signal, as the shell expects of a killed program).
 pub fn run(
     mut app: App,
     open: Option<std::path::PathBuf>,
-) -> color_eyre::Result<()> {
+) -> color_eyre::Result<Option<i32>> {
     if let Some(path) = open
         && let Err(e) = app.open_file(&path)
     {
@@ -66,7 +69,8 @@ fn install_panic_hook() {
 async fn event_loop(
     mut terminal: DefaultTerminal,
     app: &mut App,
-) -> color_eyre::Result<()> {
+) -> color_eyre::Result<Option<i32>> {
+    let mut stop = StopSignals::install()?;
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
@@ -89,7 +93,35 @@ async fn event_loop(
             _ = tick.tick(), if ticking => {
                 dirty |= app.tick(Instant::now());
             }
+            signal = stop.next() => return Ok(Some(signal)),
         }
     }
-    Ok(())
+    Ok(None)
+}
+
+/// The signals that end the TUI: a `kill`, a closed terminal window, an interrupt sent from
+/// outside (in raw mode Ctrl-C arrives as a key, handled by the app).
+struct StopSignals {
+    term: Signal,
+    hangup: Signal,
+    interrupt: Signal,
+}
+
+impl StopSignals {
+    fn install() -> std::io::Result<StopSignals> {
+        Ok(StopSignals {
+            term: signal(SignalKind::terminate())?,
+            hangup: signal(SignalKind::hangup())?,
+            interrupt: signal(SignalKind::interrupt())?,
+        })
+    }
+
+    /// The number of the next signal to arrive.
+    async fn next(&mut self) -> i32 {
+        tokio::select! {
+            _ = self.term.recv() => libc::SIGTERM,
+            _ = self.hangup.recv() => libc::SIGHUP,
+            _ = self.interrupt.recv() => libc::SIGINT,
+        }
+    }
 }
