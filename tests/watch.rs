@@ -450,3 +450,53 @@ fn manual_run_checks_only_on_r() {
     let status = watch.child.wait().unwrap();
     assert!(status.success());
 }
+
+/// Ctrl-C, and SIGTERM, SIGINT or SIGHUP sent from outside: watch says goodbye, keeps the
+/// learner's place and leaves the terminal as it found it (line editing and echo back).
+#[test]
+fn ctrl_c_and_signals_leave_the_terminal_as_it_was() {
+    if !Tmux::available() {
+        eprintln!("tmux is not installed: skipped");
+        return;
+    }
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let _restore = Restore::start_at_fetch_all();
+    let bin = env!("CARGO_BIN_EXE_asyncscope");
+    for way in ["C-c", "TERM", "INT", "HUP"] {
+        let tmux = Tmux::start(
+            "signals",
+            root(),
+            100,
+            50,
+            &format!(
+                "{bin} watch; echo EXIT-$?; echo STTY $(stty -a | tr ' ;' '\\n\\n' \
+                 | grep -E '^-?(icanon|echo|isig|icrnl)$')"
+            ),
+        );
+        tmux.wait_until("the starter's check", PATIENCE, |s| {
+            s.contains("fetch_all — ✗ not yet") && s.contains("q quit")
+        });
+        if way == "C-c" {
+            tmux.keys(&["C-c"]);
+        } else {
+            let watch = tmux::children(tmux.pane_pid());
+            assert_eq!(watch.len(), 1, "watch under the shell: {watch:?}");
+            let status = Command::new("kill")
+                .args([&format!("-{way}"), &watch[0].to_string()])
+                .status()
+                .unwrap();
+            assert!(status.success());
+        }
+        let screen = tmux.wait_for("\nSTTY ", PATIENCE);
+        assert!(screen.contains("EXIT-0"), "{way}: {screen}");
+        assert!(
+            screen.contains("brings you back to fetch_all"),
+            "{way}: {screen}"
+        );
+        let stty = screen.lines().find(|l| l.starts_with("STTY ")).unwrap();
+        let flags: Vec<&str> = stty.split_whitespace().collect();
+        for on in ["icanon", "echo", "isig", "icrnl"] {
+            assert!(flags.contains(&on), "{way}: {on} not restored: {stty}");
+        }
+    }
+}
