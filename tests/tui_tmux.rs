@@ -13,7 +13,9 @@ const SECOND: Duration = Duration::from_secs(1);
 /// A shell in a 100×30 terminal with a prompt the test can wait for; None without tmux.
 fn shell(label: &str) -> Option<Tmux> {
     if !Tmux::available() {
-        eprintln!("tmux is not installed: skipping the end-to-end TUI test");
+        eprintln!(
+            "tmux is not installed: skipping the end-to-end TUI test"
+        );
         return None;
     }
     let t = Tmux::start(
@@ -197,9 +199,10 @@ fn a_resize_storm_mid_run_changes_only_the_layout() {
     t.resize(100, 30);
     assert!(tmux::running(pid), "the TUI died in the storm");
     t.keys(&["Space"]);
-    let screen = t.wait_until("the run to pause or finish", 10 * SECOND, |s| {
-        s.contains("⏸ paused") || s.contains("■ done")
-    });
+    let screen =
+        t.wait_until("the run to pause or finish", 10 * SECOND, |s| {
+            s.contains("⏸ paused") || s.contains("■ done")
+        });
     assert!(screen.contains("Lesson 01"), "{screen}");
     t.keys(&["q"]);
     t.wait_for("EXIT-0", 15 * SECOND);

@@ -171,11 +171,9 @@ fn in_a_terminal_a_save_is_checked_n_moves_on_and_watch_resumes_there() {
     };
 
     let tmux = run("first");
-    let screen = tmux.wait_until(
-        "the starter's check",
-        PATIENCE,
-        |s| s.contains("fetch_all — ✗ not yet") && s.contains("q quit"),
-    );
+    let screen = tmux.wait_until("the starter's check", PATIENCE, |s| {
+        s.contains("fetch_all — ✗ not yet") && s.contains("q quit")
+    });
     assert!(
         screen.starts_with("fetch_all · exercise 1 of"),
         "the screen is cleared before the result:\n{screen}"
@@ -185,29 +183,25 @@ fn in_a_terminal_a_save_is_checked_n_moves_on_and_watch_resumes_there() {
     // The learner saves the solution in their editor.
     std::fs::copy(root().join("solutions/fetch_all.rs"), exercise_file())
         .unwrap();
-    let screen = tmux.wait_until(
-        "the saved solution to pass",
-        PATIENCE,
-        |s| s.contains("fetch_all — ✓ passed") && s.contains("q quit"),
-    );
+    let screen =
+        tmux.wait_until("the saved solution to pass", PATIENCE, |s| {
+            s.contains("fetch_all — ✓ passed") && s.contains("q quit")
+        });
     assert!(screen.contains("press n for the next exercise"), "{screen}");
     eprintln!("── after saving the solution ──\n{}\n", trimmed(&screen));
 
     tmux.keys(&["n"]);
     let header = format!("{next} · exercise 2 of");
-    let screen = tmux.wait_until(
-        "the next exercise's check",
-        PATIENCE,
-        |s| s.starts_with(&header) && s.contains(&format!("{next} — ")),
-    );
+    let screen =
+        tmux.wait_until("the next exercise's check", PATIENCE, |s| {
+            s.starts_with(&header) && s.contains(&format!("{next} — "))
+        });
     eprintln!("── after n ──\n{}\n", trimmed(&screen));
 
     tmux.keys(&["q"]);
-    let screen = tmux.wait_until(
-        "watch to quit",
-        PATIENCE,
-        |s| s.contains("WATCH-EXITED"),
-    );
+    let screen = tmux.wait_until("watch to quit", PATIENCE, |s| {
+        s.contains("WATCH-EXITED")
+    });
     assert!(
         screen.contains(&format!(
             "see you: `asyncscope watch` brings you back to {next}"
@@ -230,18 +224,15 @@ fn in_a_terminal_a_save_is_checked_n_moves_on_and_watch_resumes_there() {
     // Coming back: watch starts where the learner left.
     drop(tmux);
     let tmux = run("second");
-    let screen = tmux.wait_until(
-        "the second watch to resume",
-        PATIENCE,
-        |s| s.contains("q quit") && s.contains(&format!("{next} — ")),
-    );
+    let screen =
+        tmux.wait_until("the second watch to resume", PATIENCE, |s| {
+            s.contains("q quit") && s.contains(&format!("{next} — "))
+        });
     assert!(screen.starts_with(&header), "{screen}");
     tmux.keys(&["q"]);
-    tmux.wait_until(
-        "the second watch to quit",
-        PATIENCE,
-        |s| s.contains("WATCH-EXITED"),
-    );
+    tmux.wait_until("the second watch to quit", PATIENCE, |s| {
+        s.contains("WATCH-EXITED")
+    });
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -496,7 +487,10 @@ fn ctrl_c_and_signals_leave_the_terminal_as_it_was() {
         let stty = screen.lines().find(|l| l.starts_with("STTY ")).unwrap();
         let flags: Vec<&str> = stty.split_whitespace().collect();
         for on in ["icanon", "echo", "isig", "icrnl"] {
-            assert!(flags.contains(&on), "{way}: {on} not restored: {stty}");
+            assert!(
+                flags.contains(&on),
+                "{way}: {on} not restored: {stty}"
+            );
         }
     }
 }

@@ -92,15 +92,21 @@ impl Tmux {
 
     /// The screen as text (wrapped lines joined).
     pub fn screen(&self) -> String {
-        let out =
-            self.command(&["capture-pane", "-p", "-J", "-t", &self.session]);
+        let out = self.command(&[
+            "capture-pane",
+            "-p",
+            "-J",
+            "-t",
+            &self.session,
+        ]);
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
     /// Keys as tmux names them (`Enter`, `C-c`, `q`).
     pub fn keys(&self, keys: &[&str]) {
-        let out = self
-            .command(&[&["send-keys", "-t", &self.session][..], keys].concat());
+        let out = self.command(
+            &[&["send-keys", "-t", &self.session][..], keys].concat(),
+        );
         assert!(out.status.success(), "send-keys {keys:?} failed");
     }
 
@@ -168,7 +174,9 @@ impl Tmux {
                 );
             }
             if start.elapsed() > patience {
-                panic!("waited {patience:?} for {what}; the screen:\n{screen}");
+                panic!(
+                    "waited {patience:?} for {what}; the screen:\n{screen}"
+                );
             }
             std::thread::sleep(Duration::from_millis(100));
         }
@@ -176,7 +184,9 @@ impl Tmux {
 
     /// Wait for `text` to be on the screen.
     pub fn wait_for(&self, text: &str, patience: Duration) -> String {
-        self.wait_until(&format!("{text:?}"), patience, |s| s.contains(text))
+        self.wait_until(&format!("{text:?}"), patience, |s| {
+            s.contains(text)
+        })
     }
 
     /// Kill the server: the pane's terminal hangs up under its program.
