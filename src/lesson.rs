@@ -191,8 +191,14 @@ pub fn load_all(dir: &Path) -> (Vec<Lesson>, Vec<LessonError>) {
     };
     paths.sort();
     for path in paths {
-        match std::fs::read(&path) {
-            Ok(bytes) => match parse(&path, &bytes) {
+        // Bounded: `parse` refuses anything bigger than MAX_BYTES without reading it all.
+        let mut bytes = Vec::new();
+        let read = std::fs::File::open(&path).and_then(|f| {
+            use std::io::Read;
+            f.take(MAX_BYTES as u64 + 1).read_to_end(&mut bytes)
+        });
+        match read {
+            Ok(_) => match parse(&path, &bytes) {
                 Ok(lesson) => lessons.push(lesson),
                 Err(e) => errors.push(e),
             },
@@ -217,6 +223,10 @@ fn is_lesson_file(p: &Path) -> bool {
         && name.as_bytes()[..2].iter().all(u8::is_ascii_digit)
 }
 
+/// The largest lesson file read: a hundred times the longest lesson. Bigger is not a lesson,
+/// and rendering it would stall the screen.
+pub const MAX_BYTES: usize = 1 << 20;
+
 /// Parse one lesson file's bytes.
 pub fn parse(path: &Path, bytes: &[u8]) -> Result<Lesson, LessonError> {
     let err =
@@ -226,6 +236,21 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Lesson, LessonError> {
             message,
             hint: hint.map(str::to_string),
         };
+    if bytes.len() > MAX_BYTES {
+        let line =
+            bytes[..MAX_BYTES].iter().filter(|&&b| b == b'\n').count();
+        return Err(err(
+            line + 1,
+            format!(
+                "the file is larger than {} MiB (from this line on), which no \
+                 lesson is",
+                MAX_BYTES >> 20
+            ),
+            Some("is it the right file? a lesson is a few KiB of text"),
+        ));
+    }
+    // Editors on Windows may start a UTF-8 file with a byte-order mark: not part of the text.
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let line = bytes[..e.valid_up_to()]
             .iter()

@@ -168,7 +168,10 @@ fn main() -> color_eyre::Result<ExitCode> {
 
 fn dispatch(cli: Cli) -> color_eyre::Result<ExitCode> {
     match cli.command {
-        None if std::io::stdout().is_terminal() || cli.open.is_some() => {
+        None if cli.open.is_some() => {
+            open_trace(cli.open.unwrap_or_default(), cli.console)
+        }
+        None if std::io::stdout().is_terminal() => {
             tui(cli.open, cli.console)
         }
         None => {
@@ -220,6 +223,41 @@ fn tui(
     };
     tui::run(tui::App::new(config), open)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `--open FILE`. The file is read before the screen is taken: a bad one is a plain error on
+/// stderr, and without a terminal (a pipe, a script) the TUI is not started at all. Damage
+/// past the header still opens what was read, and is repeated on stderr at exit (code 1).
+fn open_trace(
+    path: PathBuf,
+    console: bool,
+) -> color_eyre::Result<ExitCode> {
+    let damage = match jsonl::load_lenient(&path) {
+        Ok((_, damage)) => damage,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    if !std::io::stdout().is_terminal() {
+        if let Some(d) = &damage {
+            eprintln!("error: {d}");
+        }
+        eprintln!(
+            "error: --open needs a terminal to show the trace in; print its \
+             timeline with `asyncscope run --load {}`",
+            path.display()
+        );
+        return Ok(ExitCode::from(if damage.is_some() { 1 } else { 2 }));
+    }
+    let code = tui(Some(path), console)?;
+    match damage {
+        Some(d) if code == ExitCode::SUCCESS => {
+            eprintln!("error: {d}");
+            Ok(ExitCode::from(1))
+        }
+        _ => Ok(code),
+    }
 }
 
 fn exercise_infos() -> Result<Vec<ExerciseInfo>, ExitCode> {

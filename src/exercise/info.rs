@@ -2,6 +2,7 @@
 
 use crate::grade::Check;
 use serde::Deserialize;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 #[derive(Clone, Debug, Deserialize)]
@@ -52,6 +53,9 @@ impl std::fmt::Display for InfoError {
 
 impl std::error::Error for InfoError {}
 
+/// The largest info.toml read: forty times today's.
+pub const MAX_BYTES: usize = 1 << 20;
+
 /// Read and check the exercises' metadata.
 pub fn load(path: &Path) -> Result<Vec<ExerciseInfo>, InfoError> {
     let err = |line: usize, message: String| InfoError {
@@ -59,8 +63,23 @@ pub fn load(path: &Path) -> Result<Vec<ExerciseInfo>, InfoError> {
         line,
         message,
     };
-    let bytes = std::fs::read(path)
+    let mut bytes = Vec::new();
+    // Bounded: a file far bigger than any info.toml is refused without reading it all.
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_BYTES as u64 + 1).read_to_end(&mut bytes))
         .map_err(|e| err(0, format!("cannot read it: {e}")))?;
+    if bytes.len() > MAX_BYTES {
+        let line =
+            bytes[..MAX_BYTES].iter().filter(|&&b| b == b'\n').count() + 1;
+        return Err(err(
+            line,
+            format!(
+                "the file is larger than {} MiB (from this line on), which \
+                 no info.toml is",
+                MAX_BYTES >> 20
+            ),
+        ));
+    }
     let text = std::str::from_utf8(&bytes).map_err(|e| {
         let line = bytes[..e.valid_up_to()]
             .iter()
@@ -81,10 +100,26 @@ pub fn parse(text: &str) -> Result<Vec<ExerciseInfo>, (usize, String)> {
         let line = e.span().map_or(1, |s| line_of(s.start));
         (line, e.message().trim().to_string())
     })?;
+    // Where each name is written: a duplicate's line is its own, not the first listing's.
+    #[derive(Deserialize)]
+    struct Names {
+        exercise: Vec<NameAt>,
+    }
+    #[derive(Deserialize)]
+    struct NameAt {
+        name: toml::Spanned<String>,
+    }
+    let names: Vec<usize> = toml::from_str::<Names>(text)
+        .map(|n| {
+            n.exercise
+                .iter()
+                .map(|e| line_of(e.name.span().start))
+                .collect()
+        })
+        .unwrap_or_default();
     let mut seen = std::collections::HashSet::new();
-    for ex in &file.exercise {
-        let line =
-            text.find(&format!("\"{}\"", ex.name)).map_or(1, line_of);
+    for (i, ex) in file.exercise.iter().enumerate() {
+        let line = names.get(i).copied().unwrap_or(1);
         if ex.name.is_empty()
             || !ex.name.chars().all(|c| {
                 c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'

@@ -134,9 +134,11 @@ impl fmt::Display for TraceFileErrorKind {
                 f,
                 "the file is empty; an asyncscope trace starts with a header line"
             ),
-            NotATrace(why) => {
-                write!(f, "this is not an asyncscope trace: {why}")
-            }
+            NotATrace(why) => write!(
+                f,
+                "this is not an asyncscope trace: {why} (a trace is saved by \
+                 `asyncscope run SCENARIO --save-trace FILE`)"
+            ),
             Version { found } => {
                 write!(
                     f,
@@ -621,12 +623,27 @@ fn check_event(
     Ok(())
 }
 
+fn is_header(line: &str) -> bool {
+    serde_json::from_str::<serde_json::Value>(line).is_ok_and(|v| {
+        v.get("format").and_then(|f| f.as_str()) == Some(FORMAT_NAME)
+    })
+}
+
 /// Adds one non-header line to `trace`.
 fn read_record(
     trace: &mut Trace,
     line: &str,
 ) -> Result<(), TraceFileErrorKind> {
     let tag: Tag = serde_json::from_str(line).map_err(|e| match e.classify() {
+        // `cat a.jsonl b.jsonl > c.jsonl`, or `>>` instead of `>`.
+        serde_json::error::Category::Data if is_header(line) => {
+            TraceFileErrorKind::BadRecord {
+                what: "record",
+                message: "a second trace header: two traces were joined \
+                          into one file, and a file holds one trace"
+                    .into(),
+            }
+        }
         serde_json::error::Category::Data => TraceFileErrorKind::BadRecord {
             what: "record",
             message: format!(
@@ -702,8 +719,11 @@ pub fn read_lenient(
                 kind: TraceFileErrorKind::Empty,
             });
         }
-        Some(first) => parse_header(first)
-            .map_err(|k| TraceFileError::at(lines.line, k))?,
+        // A byte-order mark (some editors add one) is not part of the header.
+        Some(first) => {
+            parse_header(first.strip_prefix('\u{feff}').unwrap_or(first))
+                .map_err(|k| TraceFileError::at(lines.line, k))?
+        }
     };
     let mut trace = Trace::empty(header);
     loop {

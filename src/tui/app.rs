@@ -302,17 +302,17 @@ impl App {
             &config.root.join("exercises").join("info.toml"),
         )
         .unwrap_or_default();
-        let (progress, _) = if config.progress_file.is_some() {
+        let (progress, warning) = if config.progress_file.is_some() {
             progress::load(&config.root)
         } else {
             (Progress::default(), None)
         };
-        let lesson_progress = config
-            .progress_file
-            .as_ref()
-            .and_then(|p| std::fs::read_to_string(p).ok())
-            .and_then(|t| serde_json::from_str(&t).ok())
-            .unwrap_or_default();
+        // A damaged file is kept aside, never overwritten; the status line says where.
+        let (lesson_progress, lesson_warning) = match &config.progress_file
+        {
+            Some(p) => progress::load_json(p),
+            None => (LessonProgress::default(), None),
+        };
         App {
             config,
             lessons,
@@ -327,7 +327,7 @@ impl App {
             lv: LessonView::new(None),
             overlay: Overlay::None,
             instructor: false,
-            status: None,
+            status: warning.or(lesson_warning),
             quit: false,
             hits: Hits::default(),
             ev: None,
@@ -337,14 +337,8 @@ impl App {
     }
 
     fn save_progress(&self) {
-        if let Some(p) = &self.config.progress_file
-            && let Ok(text) =
-                serde_json::to_string_pretty(&self.lesson_progress)
-        {
-            let tmp = p.with_extension("tmp");
-            if std::fs::write(&tmp, text).is_ok() {
-                let _ = std::fs::rename(&tmp, p);
-            }
+        if let Some(p) = &self.config.progress_file {
+            let _ = progress::save_json(p, &self.lesson_progress);
         }
     }
 
