@@ -15,6 +15,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+mod tmux;
+
 /// What the right loader must make of a corpus file.
 #[derive(Clone, Copy, Debug)]
 enum Expect {
@@ -732,6 +734,74 @@ fn broken_traces_given_to_run_and_open_exit_non_zero_without_a_screen() {
             }
         }
     }
+}
+
+#[test]
+fn broken_exercise_metadata_is_said_and_the_lessons_go_on() {
+    let root = exercise_root("info");
+    let info_toml = root.path().join("exercises/info.toml");
+    std::fs::copy(corpus("info/unknown_check.toml"), &info_toml).unwrap();
+    let o = asyncscope(root.path(), &["exercises"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("error: ./exercises/info.toml:12: unknown variant"),
+        "{err}"
+    );
+    let o = asyncscope(root.path(), &["lessons"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(text(&o.stdout).contains(" 01  "));
+
+    // The TUI has lessons and says why it has no exercises.
+    let app = App::new(Config {
+        root: root.path().to_path_buf(),
+        progress_file: Some(root.path().join("exercises/.lessons.json")),
+        ..Config::for_tests()
+    });
+    assert!(app.exercises.is_empty() && !app.lessons.is_empty());
+    let status = app.status.clone().unwrap_or_default();
+    assert_says("tui", &status, &info_toml, &[":12: unknown variant"]);
+}
+
+/// In a real terminal (tmux), `--open` on a trace damaged past its header shows what was read,
+/// says where the damage is, and after quitting repeats it on stderr and exits 1.
+#[test]
+fn a_damaged_trace_opens_in_a_terminal_and_exits_1() {
+    if !tmux::Tmux::available() {
+        eprintln!("tmux is not installed: skipping");
+        return;
+    }
+    let dir = TempDir::new("open");
+    let t = tmux::Tmux::start(
+        "bad-open",
+        repo(),
+        120,
+        30,
+        "exec env 'PS1=E2E$ ' TERM=xterm-256color sh",
+    );
+    let patience = std::time::Duration::from_secs(20);
+    t.wait_for("E2E$", patience);
+    let stderr = dir.path().join("stderr");
+    t.type_line(&format!(
+        "ASYNCSCOPE_LESSON_PROGRESS={} {} --open \
+         tests/corpus/trace/event_about_undefined_task.jsonl 2>{}; \
+         echo EXIT-$?",
+        dir.path().join("lessons.json").display(),
+        env!("CARGO_BIN_EXE_asyncscope"),
+        stderr.display()
+    ));
+    let screen = t.wait_for("line 6: the poll_start event", patience);
+    assert!(t.alternate_on(), "{screen}");
+    t.keys(&["q"]);
+    t.wait_for("EXIT-1", patience);
+    let err = std::fs::read_to_string(stderr).unwrap();
+    assert!(
+        err.contains(
+            "error: tests/corpus/trace/event_about_undefined_task.jsonl: \
+             line 6: "
+        ),
+        "{err}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -298,10 +298,13 @@ pub fn axis_span(r: &Recording) -> u64 {
 impl App {
     pub fn new(config: Config) -> App {
         let (lessons, errors) = lesson::load_all(&config.lessons_dir);
-        let exercises = crate::exercise::info::load(
+        let (exercises, info_error) = match crate::exercise::info::load(
             &config.root.join("exercises").join("info.toml"),
-        )
-        .unwrap_or_default();
+        ) {
+            Ok(e) => (e, None),
+            // Said, not swallowed: an empty exercise list alone would not say why.
+            Err(e) => (Vec::new(), Some(format!("no exercises: {e}"))),
+        };
         let (progress, warning) = if config.progress_file.is_some() {
             progress::load(&config.root)
         } else {
@@ -327,7 +330,14 @@ impl App {
             lv: LessonView::new(None),
             overlay: Overlay::None,
             instructor: false,
-            status: warning.or(lesson_warning),
+            status: Some(
+                [info_error, warning, lesson_warning]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" · "),
+            )
+            .filter(|s| !s.is_empty()),
             quit: false,
             hits: Hits::default(),
             ev: None,
