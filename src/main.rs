@@ -221,8 +221,11 @@ fn tui(
         redact_wall: false,
         panic_key: std::env::var_os("ASYNCSCOPE_TUI_PANIC").is_some(),
     };
-    tui::run(tui::App::new(config), open)?;
-    Ok(ExitCode::SUCCESS)
+    match tui::run(tui::App::new(config), open)? {
+        // Stopped by a signal, terminal restored: exit as the shell expects of a killed program.
+        Some(signal) => Ok(ExitCode::from(128 + signal as u8)),
+        None => Ok(ExitCode::SUCCESS),
+    }
 }
 
 /// `--open FILE`. The file is read before the screen is taken: a bad one is a plain error on
