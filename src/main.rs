@@ -25,6 +25,14 @@ struct Cli {
     /// In the TUI: let a real `tokio-console` attach to the lesson runs.
     #[arg(long)]
     console: bool,
+    /// Open the TUI playing a scenario live, e.g. `--play many-polls polls=200000`.
+    #[arg(
+        long,
+        num_args = 1..,
+        value_name = "SCENARIO [KNOB=VALUE]",
+        conflicts_with = "open"
+    )]
+    play: Vec<String>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -171,8 +179,9 @@ fn dispatch(cli: Cli) -> color_eyre::Result<ExitCode> {
         None if cli.open.is_some() => {
             open_trace(cli.open.unwrap_or_default(), cli.console)
         }
+        None if !cli.play.is_empty() => play(&cli.play, cli.console),
         None if std::io::stdout().is_terminal() => {
-            tui(cli.open, cli.console)
+            tui(cli.open, cli.console, None)
         }
         None => {
             print!("{}", welcome());
@@ -197,6 +206,7 @@ fn dispatch(cli: Cli) -> color_eyre::Result<ExitCode> {
 fn tui(
     open: Option<PathBuf>,
     console: bool,
+    play: Option<(String, Vec<(String, String)>)>,
 ) -> color_eyre::Result<ExitCode> {
     use asyncscope::tui;
     let console = if console {
@@ -221,11 +231,48 @@ fn tui(
         redact_wall: false,
         panic_key: std::env::var_os("ASYNCSCOPE_TUI_PANIC").is_some(),
     };
-    match tui::run(tui::App::new(config), open)? {
+    let mut app = tui::App::new(config);
+    if let Some((id, settings)) = play {
+        app.play(&id, settings);
+    }
+    match tui::run(app, open)? {
         // Stopped by a signal, terminal restored: exit as the shell expects of a killed program.
         Some(signal) => Ok(ExitCode::from(128 + signal as u8)),
         None => Ok(ExitCode::SUCCESS),
     }
+}
+
+/// `--play SCENARIO [KNOB=VALUE]…`: the scenario and its knobs are checked before the screen
+/// is taken, so a typo is a plain error on stderr.
+fn play(args: &[String], console: bool) -> color_eyre::Result<ExitCode> {
+    let (id, knobs) = args.split_first().expect("clap asks for one");
+    let checked = scenarios::find(id)
+        .ok_or_else(|| {
+            scenarios::RunError::UnknownScenario(id.clone()).to_string()
+        })
+        .and_then(|sc| {
+            let settings = knobs
+                .iter()
+                .map(|k| parse_setting(k))
+                .collect::<Result<Vec<_>, _>>()?;
+            Knobs::resolve(&sc, &settings)?;
+            Ok(settings)
+        });
+    let settings = match checked {
+        Ok(settings) => settings,
+        Err(e) => {
+            eprintln!("error: --play {id}: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    if !std::io::stdout().is_terminal() {
+        eprintln!(
+            "error: --play needs a terminal to play in; print the run's \
+             timeline with `asyncscope run {id}`"
+        );
+        return Ok(ExitCode::from(2));
+    }
+    tui(None, console, Some((id.clone(), settings)))
 }
 
 /// `--open FILE`. The file is read before the screen is taken: a bad one is a plain error on
@@ -253,7 +300,7 @@ fn open_trace(
         );
         return Ok(ExitCode::from(if damage.is_some() { 1 } else { 2 }));
     }
-    let code = tui(Some(path), console)?;
+    let code = tui(Some(path), console, None)?;
     match damage {
         Some(d) if code == ExitCode::SUCCESS => {
             eprintln!("error: {d}");

@@ -16,6 +16,7 @@ mod heartbeat_cpu;
 mod interleave;
 mod join_modes;
 mod leak;
+mod load;
 mod lost_update;
 mod one_sentinel;
 mod queue;
@@ -279,6 +280,8 @@ pub fn registry() -> Vec<Scenario> {
         leak::scenario(),
         shutdown::scenario(),
         runtime_tour::scenario(),
+        load::many_tasks(),
+        load::many_polls(),
     ]
 }
 
@@ -308,6 +311,8 @@ const SOURCES: &[(&str, &str)] = &[
     ("leak", include_str!("leak.rs")),
     ("shutdown", include_str!("shutdown.rs")),
     ("runtime-tour", include_str!("runtime_tour.rs")),
+    ("many-tasks", include_str!("load.rs")),
+    ("many-polls", include_str!("load.rs")),
 ];
 
 /// The code a lesson shows for scenario `id`: the lines between `// lesson:start <id>` and

@@ -409,6 +409,19 @@ impl App {
         self.start(&label, &spec.scenario, spec.settings());
     }
 
+    /// Play `scenario` live on the lesson screen, without a lesson (`asyncscope --play`).
+    pub fn play(
+        &mut self,
+        scenario: &str,
+        settings: Vec<(String, String)>,
+    ) {
+        let mut label = scenario.to_string();
+        for (k, v) in &settings {
+            label.push_str(&format!(" {k}={v}"));
+        }
+        self.start(&label, scenario, settings);
+    }
+
     /// Start `scenario` with `settings`, live; it becomes the current recording.
     pub fn start(
         &mut self,
@@ -416,12 +429,34 @@ impl App {
         scenario: &str,
         settings: Vec<(String, String)>,
     ) {
-        let options = RunOptions {
-            clock: self.config.clock,
-            knobs: settings.clone(),
-            ..RunOptions::default()
-        };
+        let options = self.run_options(settings.clone());
         let live = LiveRun::start(scenario, options);
+        self.show_live(label, scenario, settings, live);
+    }
+
+    /// How runs started from the TUI run: on its clock, with these knobs.
+    fn run_options(&self, settings: Vec<(String, String)>) -> RunOptions {
+        RunOptions {
+            clock: self.config.clock,
+            knobs: settings,
+            ..RunOptions::default()
+        }
+    }
+
+    /// Show a run already started; it becomes the current recording. From another screen,
+    /// on the lesson screen without a lesson.
+    pub fn show_live(
+        &mut self,
+        label: &str,
+        scenario: &str,
+        settings: Vec<(String, String)>,
+        live: LiveRun,
+    ) {
+        if self.screen != Screen::Lesson {
+            self.lv = LessonView::new(None);
+            self.screen = Screen::Lesson;
+            self.overlay = Overlay::None;
+        }
         self.lv
             .recordings
             .push(Recording::live(label, scenario, settings, live));
@@ -569,6 +604,7 @@ impl App {
         for (i, r) in self.lv.recordings.iter_mut().enumerate() {
             let was_live = r.is_live();
             changed |= r.refresh_live();
+            changed |= r.poll_prefix();
             if Some(i) == current {
                 changed |= r.advance(dt.min(Duration::from_millis(250)));
             }

@@ -7,8 +7,172 @@
 
 use crate::timeline::Timeline;
 use crate::trace::{Clock, EventKind, Trace};
-use crate::tui::live::{LivePoll, LiveRun};
+use crate::tui::live::{LivePoll, LiveRun, yield_to_ui};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
+
+/// A trace with what playback derives from it. Building one walks the whole trace, so for a
+/// live run it is built off the UI thread ([`LiveRun`]) and only moved into the recording.
+pub struct Built {
+    pub trace: Trace,
+    /// Runtime-clock ns of each event.
+    pub rt: Vec<u64>,
+    pub timeline: Timeline,
+    /// For a live run on the real clock: how long it had been going when this was built
+    /// (the timeline reaches it: idle tasks stay idle until then); otherwise 0.
+    pub now: u64,
+}
+
+impl Built {
+    /// `now`: for a live run, how long it has been going (wall clock, ns).
+    pub fn new(mut trace: Trace, now: Option<u64>) -> Built {
+        let paused = trace.header.clock == Clock::Paused;
+        let mut clock = 0u64;
+        let rt = trace
+            .events
+            .iter()
+            .map(|e| {
+                if e.kind == EventKind::ClockSync {
+                    clock = clock.max(e.clock_ns());
+                    clock
+                } else if paused {
+                    clock
+                } else {
+                    e.wall_ns
+                }
+            })
+            .collect();
+        let last = trace.events.last().map_or(0, |e| e.wall_ns);
+        let (timeline, now) = match now.filter(|&n| !paused && n > last) {
+            Some(now) => {
+                // An event that refers to nothing: the timeline skips it but ends at it.
+                trace.events.push(crate::trace::Event::new(
+                    EventKind::ResourceClose,
+                    now,
+                    0,
+                    u32::MAX,
+                    0,
+                ));
+                let timeline = Timeline::from_trace(&trace);
+                trace.events.pop();
+                (timeline, now)
+            }
+            None => (Timeline::from_trace(&trace), 0),
+        };
+        Built {
+            trace,
+            rt,
+            timeline,
+            now,
+        }
+    }
+}
+
+/// Frees what a big recording showed on a thread of its own: dropping millions of events and
+/// a timeline of as many polls is not the UI thread's business.
+fn drop_aside(trace: Arc<Trace>, rt: Vec<u64>, timeline: Timeline) {
+    if trace.events.len() >= BIG_DROP {
+        // Should no thread be had, the closure (and all it holds) is dropped here instead.
+        let _ = std::thread::Builder::new()
+            .name("asyncscope-drop".into())
+            .spawn(move || {
+                yield_to_ui();
+                drop((trace, rt, timeline))
+            });
+    }
+}
+
+/// Builds with at least this many events are dropped off the UI thread.
+const BIG_DROP: usize = 100_000;
+
+/// The timeline of the first `n` events of `trace`.
+fn prefix_timeline(trace: &Trace, n: usize) -> Timeline {
+    let mut prefix = Trace::empty(trace.header.clone());
+    prefix.threads = trace.threads.clone();
+    prefix.tasks = trace.tasks.clone();
+    prefix.resources = trace.resources.clone();
+    prefix.strings = trace.strings.clone();
+    prefix.events = trace.events[..n].to_vec();
+    Timeline::from_trace(&prefix)
+}
+
+/// Builds prefix timelines of a big trace on a thread of its own, the newest request
+/// winning: holding a key down asks for many, and only the last one matters.
+struct PrefixWorker {
+    shared: Arc<PrefixShared>,
+}
+
+#[derive(Default)]
+struct PrefixShared {
+    state: Mutex<PrefixState>,
+    wake: Condvar,
+}
+
+#[derive(Default)]
+struct PrefixState {
+    /// (ticket, trace, events) of the prefix wanted.
+    want: Option<(u64, Arc<Trace>, usize)>,
+    done: Option<(u64, Timeline)>,
+    stop: bool,
+}
+
+impl PrefixWorker {
+    fn start() -> Option<PrefixWorker> {
+        let shared = Arc::new(PrefixShared::default());
+        let s = shared.clone();
+        std::thread::Builder::new()
+            .name("asyncscope-prefix".into())
+            .spawn(move || {
+                yield_to_ui();
+                loop {
+                    let (ticket, trace, n) = {
+                        let mut st = s.state.lock().unwrap();
+                        loop {
+                            if st.stop {
+                                return;
+                            }
+                            if let Some(want) = st.want.take() {
+                                break want;
+                            }
+                            st = s.wake.wait(st).unwrap();
+                        }
+                    };
+                    let timeline = prefix_timeline(&trace, n);
+                    drop(trace);
+                    let mut st = s.state.lock().unwrap();
+                    // Asked for another meanwhile: this one is moot (and dropped unlocked).
+                    let moot = if st.want.is_some() {
+                        Some(timeline)
+                    } else {
+                        st.done = Some((ticket, timeline));
+                        None
+                    };
+                    drop(st);
+                    drop(moot);
+                }
+            })
+            .ok()?;
+        Some(PrefixWorker { shared })
+    }
+
+    fn request(&self, ticket: u64, trace: Arc<Trace>, n: usize) {
+        let mut st = self.shared.state.lock().unwrap();
+        st.want = Some((ticket, trace, n));
+        st.done = None;
+        self.shared.wake.notify_one();
+    }
+
+    fn take(&self) -> Option<(u64, Timeline)> {
+        self.shared.state.lock().unwrap().done.take()
+    }
+}
+
+impl Drop for PrefixWorker {
+    fn drop(&mut self) {
+        self.shared.state.lock().unwrap().stop = true;
+        self.shared.wake.notify_one();
+    }
+}
 
 pub const SPEEDS: [f64; 9] =
     [0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0, 7.5, 10.0];
@@ -18,17 +182,30 @@ const NORMAL_SPEED: usize = 3;
 /// at the cursor's time instead.
 const PREFIX_LIMIT: usize = 300_000;
 
+/// A prefix timeline costs about its events plus this many per task and resource (their
+/// tables are copied and each gets a line).
+const PREFIX_TABLE_WEIGHT: usize = 20;
+
+/// Prefixes weighing up to this are built at once on the UI thread (a few ms at most);
+/// heavier ones on the recording's prefix thread, while the full timeline clipped at the
+/// cursor stands in.
+const SYNC_PREFIX: usize = 30_000;
+
 pub struct Recording {
     /// "run 2 · together", "custom", a file name.
     pub label: String,
     pub scenario: String,
     /// The knob settings it ran with (as given, for re-running).
     pub settings: Vec<(String, String)>,
-    pub trace: Trace,
+    pub trace: Arc<Trace>,
     /// Runtime-clock ns of each event.
     rt: Vec<u64>,
     pub full: Timeline,
     view: Option<Timeline>,
+    /// Where prefixes of a big trace are built, and the ticket of the one awaited.
+    prefix: Option<PrefixWorker>,
+    pending: Option<u64>,
+    tickets: u64,
     pub cursor: usize,
     pub playing: bool,
     /// Playing and keeping up with a live run.
@@ -87,10 +264,13 @@ impl Recording {
             label: label.to_string(),
             scenario: scenario.to_string(),
             settings: Vec::new(),
-            trace,
+            trace: Arc::new(trace),
             rt: Vec::new(),
             full,
             view: None,
+            prefix: None,
+            pending: None,
+            tickets: 0,
             cursor: 0,
             playing: false,
             follow: false,
@@ -104,50 +284,18 @@ impl Recording {
     }
 
     fn set_trace(&mut self, trace: Trace) {
-        self.set_trace_at(trace, None);
+        self.set_built(Built::new(trace, None));
     }
 
-    /// `now`: for a live run on the real clock, how long it has been going; the timeline
-    /// then reaches it (idle tasks stay idle until now, not until their last event).
-    fn set_trace_at(&mut self, mut trace: Trace, now: Option<u64>) {
-        let paused = trace.header.clock == Clock::Paused;
-        let mut clock = 0u64;
-        self.rt = trace
-            .events
-            .iter()
-            .map(|e| {
-                if e.kind == EventKind::ClockSync {
-                    clock = clock.max(e.clock_ns());
-                    clock
-                } else if paused {
-                    clock
-                } else {
-                    e.wall_ns
-                }
-            })
-            .collect();
-        let last = trace.events.last().map_or(0, |e| e.wall_ns);
-        match now.filter(|&n| !paused && n > last) {
-            Some(now) => {
-                // An event that refers to nothing: the timeline skips it but ends at it.
-                trace.events.push(crate::trace::Event::new(
-                    EventKind::ResourceClose,
-                    now,
-                    0,
-                    u32::MAX,
-                    0,
-                ));
-                self.full = Timeline::from_trace(&trace);
-                trace.events.pop();
-                self.live_now = now;
-            }
-            None => {
-                self.full = Timeline::from_trace(&trace);
-                self.live_now = 0;
-            }
-        }
-        self.trace = trace;
+    /// Show `built`: only moves, whatever its size.
+    fn set_built(&mut self, built: Built) {
+        let trace =
+            std::mem::replace(&mut self.trace, Arc::new(built.trace));
+        let rt = std::mem::replace(&mut self.rt, built.rt);
+        let timeline = std::mem::replace(&mut self.full, built.timeline);
+        self.live_now = built.now;
         self.generation += 1;
+        drop_aside(trace, rt, timeline);
     }
 
     pub fn is_live(&self) -> bool {
@@ -161,11 +309,18 @@ impl Recording {
         };
         match live.poll() {
             LivePoll::Nothing => false,
-            LivePoll::Snapshot(trace, now) => {
-                self.set_trace_at(trace, Some(now));
+            LivePoll::Snapshot(built) => {
+                // Paused mid-run, the events up to the cursor rarely change (another
+                // thread's late batch may land among them): then what is shown stands.
+                let n = self.cursor;
+                let same_prefix = !self.follow
+                    && n < self.trace.events.len()
+                    && n < built.trace.events.len()
+                    && self.trace.events[..n] == built.trace.events[..n];
+                self.set_built(built);
                 if self.follow {
                     self.jump_to_end_quietly();
-                } else {
+                } else if !same_prefix {
                     self.refresh_view();
                 }
                 true
@@ -173,8 +328,8 @@ impl Recording {
             LivePoll::Done(result) => {
                 self.live = None;
                 match result {
-                    Ok(trace) => {
-                        self.set_trace(trace);
+                    Ok(built) => {
+                        self.set_built(built);
                         if self.follow {
                             self.jump_to_end_quietly();
                             self.playing = false;
@@ -206,8 +361,8 @@ impl Recording {
         if let Some(live) = self.live.take() {
             let follow = self.follow;
             match live.wait() {
-                Ok(trace) => {
-                    self.set_trace(trace);
+                Ok(built) => {
+                    self.set_built(built);
                     if follow {
                         self.jump_to_end_quietly();
                     }
@@ -259,17 +414,56 @@ impl Recording {
 
     fn refresh_view(&mut self) {
         self.generation += 1;
+        self.pending = None;
+        self.view = None;
         if self.cursor >= self.rt.len() || self.rt.len() > PREFIX_LIMIT {
-            self.view = None;
             return;
         }
-        let mut prefix = Trace::empty(self.trace.header.clone());
-        prefix.threads = self.trace.threads.clone();
-        prefix.tasks = self.trace.tasks.clone();
-        prefix.resources = self.trace.resources.clone();
-        prefix.strings = self.trace.strings.clone();
-        prefix.events = self.trace.events[..self.cursor].to_vec();
-        self.view = Some(Timeline::from_trace(&prefix));
+        let tables = self.trace.tasks.len() + self.trace.resources.len();
+        let weight = self.cursor + PREFIX_TABLE_WEIGHT * tables;
+        if weight <= SYNC_PREFIX {
+            self.view = Some(prefix_timeline(&self.trace, self.cursor));
+            return;
+        }
+        // Playing moves the cursor every frame: the clipped full timeline will do.
+        if self.playing {
+            return;
+        }
+        if self.prefix.is_none() {
+            self.prefix = PrefixWorker::start();
+        }
+        match &self.prefix {
+            Some(worker) => {
+                self.tickets += 1;
+                worker.request(
+                    self.tickets,
+                    self.trace.clone(),
+                    self.cursor,
+                );
+                self.pending = Some(self.tickets);
+            }
+            None => {
+                self.view = Some(prefix_timeline(&self.trace, self.cursor))
+            }
+        }
+    }
+
+    /// Take in a prefix timeline built aside, if it is the one awaited. True if the view
+    /// changed.
+    pub fn poll_prefix(&mut self) -> bool {
+        let (Some(want), Some(worker)) = (self.pending, &self.prefix)
+        else {
+            return false;
+        };
+        match worker.take() {
+            Some((ticket, timeline)) if ticket == want => {
+                self.view = Some(timeline);
+                self.pending = None;
+                self.generation += 1;
+                true
+            }
+            _ => false,
+        }
     }
 
     fn set_cursor(&mut self, n: usize) {
@@ -345,6 +539,10 @@ impl Recording {
         if self.playing {
             self.playing = false;
             self.follow = false;
+            // Playing showed the full timeline clipped; paused, the exact prefix is due.
+            if self.view.is_none() && self.cursor < self.rt.len() {
+                self.refresh_view();
+            }
         } else {
             if self.cursor >= self.rt.len() && !self.is_live() {
                 // Played to the end: play again from the start.
@@ -396,7 +594,7 @@ impl Recording {
 
     /// Does the display need ticks (a live run, or playing)?
     pub fn active(&self) -> bool {
-        self.is_live() || self.playing
+        self.is_live() || self.playing || self.pending.is_some()
     }
 
     /// The last shown event, in words: "poll of coffee ends".
