@@ -368,6 +368,30 @@ fn keys_work_while_a_load_run_plays_live() {
     let r = app.lv.recording().unwrap();
     assert_eq!(r.cursor, events - 1, "left did not step back");
     assert!(draw(&mut term, &mut app).contains("paused"));
+    // That prefix is big: built aside, it replaces the clipped full timeline when ready,
+    // while the run goes on (and the real clock keeps bringing new builds).
+    let mut ticks = 0;
+    loop {
+        app.tick(std::time::Instant::now());
+        let r = app.lv.recording().unwrap();
+        if r.timeline().end < r.full.end {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+        ticks += 1;
+        assert!(ticks < 60_000, "the prefix never came");
+    }
+    let r = app.lv.recording().unwrap();
+    assert!(r.is_live() && r.cursor == events - 1);
+    // Exactly the timeline of the events before the cursor.
+    let mut prefix = (*r.trace).clone();
+    prefix.events.truncate(events - 1);
+    let expected = Timeline::from_trace(&prefix);
+    assert_eq!(r.timeline().end, expected.end);
+    for (shown, want) in r.timeline().tasks.iter().zip(&expected.tasks) {
+        assert_eq!(shown.intervals, want.intervals, "{}", want.label());
+        assert_eq!(shown.polls, want.polls, "{}", want.label());
+    }
     key(&mut app, KeyCode::Char('z'));
     assert_eq!(app.lv.zoom, 2.0);
     key(&mut app, KeyCode::Char('t'));

@@ -183,7 +183,8 @@ pub(crate) fn yield_to_ui() {
 fn build_while_live(shared: &Shared) {
     yield_to_ui();
     let mut pause = Duration::ZERO;
-    let mut seen: Option<usize> = None;
+    // Events and tasks of the last build, if there was one.
+    let mut seen: Option<(usize, usize)> = None;
     loop {
         if !pause.is_zero() {
             std::thread::park_timeout(pause);
@@ -203,14 +204,22 @@ fn build_while_live(shared: &Shared) {
         // A paused clock stands still while nothing happens; on the real clock idle lanes
         // grow with time even without new events.
         if session.clock() == crate::trace::Clock::Paused
-            && let Some(n) = seen
+            && let Some((n, _)) = seen
             && session.events_so_far(n).is_empty()
         {
             pause = MIN_PAUSE;
             continue;
         }
         let trace = session.snapshot(header);
-        seen = Some(trace.events.len());
+        // As the run ends, its session hands events and tables over to the final trace: a
+        // snapshot then holds less than the last one, and must not replace it (the run
+        // thread's final build comes next).
+        let (events, tasks) = (trace.events.len(), trace.tasks.len());
+        if seen.is_some_and(|(e, t)| events < e || tasks < t) {
+            pause = MIN_PAUSE;
+            continue;
+        }
+        seen = Some((events, tasks));
         let built = Built::new(trace, Some(now));
         if shared.stop.load(Ordering::Acquire) {
             return;

@@ -4,6 +4,10 @@
 //! the first `cursor` events, so stepping back one event really undoes it (a wake, a poll
 //! ending). Playing moves a position on the runtime clock at 0.1× to 10× and puts the cursor
 //! after every event up to it.
+//!
+//! Nothing here walks a big trace on the UI thread: live runs arrive built ([`Built`]), a big
+//! prefix is built on a thread of its own while the full timeline clipped at the cursor stands
+//! in, and what a big recording showed before is freed aside.
 
 use crate::timeline::Timeline;
 use crate::trace::{Clock, EventKind, Trace};
