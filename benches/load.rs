@@ -7,7 +7,9 @@
 //! the event loop: a tick every 33 ms and keys arriving from another thread at uneven
 //! intervals. Printed: the worst and the 99th-percentile time from a key being sent to its
 //! frame being drawn (waiting behind a tick included), and the worst tick (taking in a live
-//! build, plus its frame).
+//! build, plus its frame); each also as CPU time of the UI thread, which is what the TUI
+//! spends, while wall time also counts the cores going to the run, its builder and whatever
+//! else the machine runs.
 //!
 //! cargo bench --bench load
 

@@ -220,13 +220,14 @@ fn build_while_live(shared: &Shared) {
             continue;
         }
         seen = Some((events, tasks));
+        // A build the UI has not taken yet is stale now: free it (here, not on the UI
+        // thread) before making the next, so no more than two are held, the UI's and this.
+        drop(shared.latest.lock().unwrap().take());
         let built = Built::new(trace, Some(now));
         if shared.stop.load(Ordering::Acquire) {
             return;
         }
-        // An older build the UI never took is dropped here, not on the UI thread.
-        let older = shared.latest.lock().unwrap().replace(built);
-        drop(older);
+        *shared.latest.lock().unwrap() = Some(built);
         shared.builds.fetch_add(1, Ordering::Relaxed);
         pause = t0.elapsed().max(MIN_PAUSE);
     }
