@@ -1,0 +1,11 @@
+//! `jsonl::read_lenient` / `read` on any bytes: see `props::trace`.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+// Each target uses one of the shared checks.
+#[allow(dead_code)]
+#[path = "../props.rs"]
+mod props;
+
+fuzz_target!(|data: &[u8]| props::trace(data));
