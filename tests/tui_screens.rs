@@ -518,9 +518,9 @@ fn exercise_rechecks_when_the_file_changes() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// Every screen draws at every size from 1×1 to 200×60 without panicking.
-#[test]
-fn every_screen_renders_at_every_size() {
+/// One app per screen (home, lesson, run, inspector, knobs, compare, help, instructor, folded
+/// lanes, exercise, hints).
+fn every_screen() -> Vec<App> {
     let mut screens: Vec<App> = Vec::new();
     screens.push(app());
     let mut a = app();
@@ -554,12 +554,51 @@ fn every_screen_renders_at_every_size() {
         key(&mut a, KeyCode::Char('h'));
     }
     screens.push(a);
-    for app in &mut screens {
-        for w in (1..=200).step_by(7).chain([80, 200]) {
-            for h in (1..=60).step_by(5).chain([24, 60]) {
+    screens
+}
+
+/// The largest terminal the property covers.
+const MAX_W: u16 = 400;
+const MAX_H: u16 = 120;
+
+/// Every screen draws at every small size (where layouts break) and at the corners of
+/// 1×1…400×120 without panicking; the property test below covers the sizes in between.
+#[test]
+fn every_screen_renders_at_small_sizes_and_the_corners() {
+    for app in &mut every_screen() {
+        for w in 1..=30 {
+            for h in 1..=12 {
                 render(app, w, h);
             }
         }
+        for (w, h) in [(1, MAX_H), (MAX_W, 1), (MAX_W, MAX_H), (80, 24)] {
+            render(app, w, h);
+        }
+    }
+}
+
+proptest::proptest! {
+    // A fixed seed and case count: the same sizes every run, on every machine.
+    #![proptest_config(proptest::prelude::ProptestConfig {
+        cases: 48,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(0x5eed_7e57),
+        failure_persistence: None,
+        ..Default::default()
+    })]
+    #[test]
+    fn every_screen_renders_at_any_size(
+        w in 1..=MAX_W,
+        h in 1..=MAX_H,
+    ) {
+        thread_local! {
+            static SCREENS: std::cell::RefCell<Vec<App>> =
+                std::cell::RefCell::new(every_screen());
+        }
+        SCREENS.with_borrow_mut(|screens| {
+            for app in screens {
+                render(app, w, h);
+            }
+        });
     }
 }
 
