@@ -58,6 +58,9 @@ const LESSONS: &[(&str, Expect)] = &[
 
 #[rustfmt::skip]
 const INFO: &[(&str, Expect)] = &[
+    ("check_factor_is_nan.toml", Fails(Some(12), &["check `total_at_most`", "`factor` must be a number above 0, not NaN"])),
+    ("check_negative_tolerance.toml", Fails(Some(12), &["check `marks_at`", "`tolerance` must be 0 or more"])),
+    ("check_percentile_out_of_range.toml", Fails(Some(12), &["check `lag_below`", "`percentile` must be in (0, 100], not 500"])),
     ("duplicate_key.toml", Fails(Some(4), &["duplicate key"])),
     ("empty.toml", Fails(Some(1), &["missing field `exercise`"])),
     ("exercise_is_a_table.toml", Fails(Some(1), &["expected a sequence"])),

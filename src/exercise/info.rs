@@ -108,15 +108,14 @@ pub fn parse(text: &str) -> Result<Vec<ExerciseInfo>, (usize, String)> {
     #[derive(Deserialize)]
     struct NameAt {
         name: toml::Spanned<String>,
+        #[serde(default)]
+        checks: Vec<toml::Spanned<toml::Value>>,
     }
-    let names: Vec<usize> = toml::from_str::<Names>(text)
-        .map(|n| {
-            n.exercise
-                .iter()
-                .map(|e| line_of(e.name.span().start))
-                .collect()
-        })
+    let spans = toml::from_str::<Names>(text)
+        .map(|n| n.exercise)
         .unwrap_or_default();
+    let names: Vec<usize> =
+        spans.iter().map(|e| line_of(e.name.span().start)).collect();
     let mut seen = std::collections::HashSet::new();
     for (i, ex) in file.exercise.iter().enumerate() {
         let line = names.get(i).copied().unwrap_or(1);
@@ -147,6 +146,22 @@ pub fn parse(text: &str) -> Result<Vec<ExerciseInfo>, (usize, String)> {
                 line,
                 format!("exercise `{}` has no checks", ex.name),
             ));
+        }
+        for (j, check) in ex.checks.iter().enumerate() {
+            if let Err(why) = check.validate() {
+                let line = spans
+                    .get(i)
+                    .and_then(|s| s.checks.get(j))
+                    .map_or(line, |c| line_of(c.span().start));
+                return Err((
+                    line,
+                    format!(
+                        "exercise `{}`, check `{}`: {why}",
+                        ex.name,
+                        check.id()
+                    ),
+                ));
+            }
         }
         if !(ex.time_limit_s > 0.0 && ex.time_limit_s <= 120.0) {
             return Err((

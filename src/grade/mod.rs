@@ -91,6 +91,73 @@ pub struct CheckResult {
 }
 
 impl Check {
+    /// Whether the check's numbers make sense, before any run is graded with it: a NaN
+    /// factor or a percentile of 500 in a hand-edited `info.toml` would otherwise fail every
+    /// learner with a puzzling message.
+    pub fn validate(&self) -> Result<(), String> {
+        let positive = |name: &str, v: f64| {
+            if v.is_finite() && v > 0.0 {
+                Ok(())
+            } else {
+                Err(format!("`{name}` must be a number above 0, not {v}"))
+            }
+        };
+        let named = |prefix: &str| {
+            if prefix.is_empty() {
+                Err("`prefix` must not be empty: it names the tasks".into())
+            } else {
+                Ok(())
+            }
+        };
+        match self {
+            Check::TotalAtMost {
+                units, of, factor, ..
+            } => {
+                positive("factor", *factor)?;
+                match (units, of) {
+                    (Some(u), _) => positive("units", *u),
+                    (None, Some(_)) => Ok(()),
+                    (None, None) => Err("give `units` or `of`".into()),
+                }
+            }
+            Check::NotBlocking { max_poll_ms } => {
+                positive("max_poll_ms", *max_poll_ms)
+            }
+            Check::WaitsOverlap { at_least, .. } if *at_least < 2 => {
+                Err("`at_least` must be 2 or more: overlap needs two"
+                    .into())
+            }
+            Check::PeakAtMost { prefix, .. }
+            | Check::PeakAtLeast { prefix, .. }
+            | Check::TasksRan { prefix, .. }
+            | Check::Outcomes { prefix, .. } => named(prefix),
+            Check::MarksAt { at, tolerance, .. } => {
+                if !(tolerance.is_finite() && *tolerance >= 0.0) {
+                    return Err(format!(
+                        "`tolerance` must be 0 or more, not {tolerance}"
+                    ));
+                }
+                match at.iter().find(|t| !(t.is_finite() && **t >= 0.0)) {
+                    Some(t) => Err(format!(
+                        "`at` times must be 0 or more, not {t}"
+                    )),
+                    None => Ok(()),
+                }
+            }
+            Check::LagBelow { ms, percentile } => {
+                positive("ms", *ms)?;
+                if *percentile > 0.0 && *percentile <= 100.0 {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "`percentile` must be in (0, 100], not {percentile}"
+                    ))
+                }
+            }
+            _ => Ok(()),
+        }
+    }
+
     pub fn id(&self) -> String {
         match self {
             Check::Finishes => "finishes".into(),
