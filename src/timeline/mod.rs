@@ -547,6 +547,16 @@ impl Timeline {
                 close_interval(t, b, end);
             }
         }
+        // Growth leaves up to half of each big Vec spare; a timeline lives as long as its
+        // recording, so give the slack back (a third of a million-poll timeline's memory).
+        for t in &mut tasks {
+            t.intervals.shrink_to_fit();
+            t.polls.shrink_to_fit();
+            t.wakes.shrink_to_fit();
+        }
+        for t in &mut threads {
+            t.polls.shrink_to_fit();
+        }
 
         Timeline {
             header: trace.header.clone(),
