@@ -666,3 +666,21 @@ fn a_resize_storm_while_playing_changes_only_the_layout() {
     assert!(before.contains("playing true"), "still playing: {before}");
     assert_eq!(render(&mut stormed, 100, 30), render(&mut calm, 100, 30));
 }
+
+/// The run compared with is shown whole with its real total, even when it was left paused
+/// mid-replay (a sequential breakfast paused at 3u must not read as faster than together).
+#[test]
+fn compare_shows_the_paused_run_whole() {
+    let mut app = lesson_run();
+    let r = app.lv.recording_mut().unwrap();
+    r.seek_ns(3e9);
+    r.step(-1);
+    assert!(r.cursor < r.events(), "paused mid-replay");
+    key(&mut app, KeyCode::Char('k'));
+    key(&mut app, KeyCode::Right);
+    key(&mut app, KeyCode::Enter); // re-run with mode=together
+    app.finish_runs();
+    key(&mut app, KeyCode::Char('c'));
+    let screen = render(&mut app, 160, 48);
+    assert!(screen.contains("totals: A 3.00u vs B 5.00u"), "{screen}");
+}

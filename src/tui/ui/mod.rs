@@ -86,15 +86,38 @@ fn open_prompt(f: &mut Frame, area: Rect, app: &App, path: &str) {
     f.render_widget(Paragraph::new(lines).block(block), r);
 }
 
-/// `s` cut to `w` characters, with `…` if cut.
+/// `s` cut to `w` characters, with `…` if cut. A folded group's count (`wave 1 task ×1000`)
+/// is kept whole when there is room: cut, it would read as another number.
 pub fn fit(s: &str, w: usize) -> String {
     if s.chars().count() <= w {
         s.to_string()
     } else if w == 0 {
         String::new()
+    } else if let Some(at) = s.rfind(" ×")
+        && s[at + " ×".len()..].chars().all(|c| c.is_ascii_digit())
+        && s[at..].chars().count() + 2 <= w
+    {
+        let tail = &s[at..];
+        let head: String =
+            s.chars().take(w - 1 - tail.chars().count()).collect();
+        format!("{head}…{tail}")
     } else {
         let mut out: String = s.chars().take(w - 1).collect();
         out.push('…');
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fit;
+
+    #[test]
+    fn fit_keeps_a_group_count_whole() {
+        assert_eq!(fit("wave 1 task ×1000", 16), "wave 1 ta… ×1000");
+        assert_eq!(fit("wave 1 task ×1000", 40), "wave 1 task ×1000");
+        assert_eq!(fit("a long task name", 8), "a long …");
+        assert_eq!(fit("x ×123456", 5), "x ×1…");
+        assert_eq!(fit("anything", 0), "");
     }
 }

@@ -604,8 +604,13 @@ fn compare(f: &mut Frame, area: Rect, app: &mut App) {
         return;
     };
     let fold = lv.folded();
+    // A plays at its cursor; B, the run it is compared with, is shown whole (left paused
+    // mid-replay, it would otherwise look shorter than it was).
     let lanes_a = lanes::build(lv.recordings[a].timeline(), fold);
-    let lanes_b = lanes::build(lv.recordings[b].timeline(), fold);
+    let lanes_b = lanes::build(&lv.recordings[b].full, fold);
+    let clip_of = |r: &Recording, whole: bool| {
+        if whole { r.end_ns() } else { r.clip_ns() }
+    };
     let names = lanes_a
         .iter()
         .chain(&lanes_b)
@@ -643,12 +648,16 @@ fn compare(f: &mut Frame, area: Rect, app: &mut App) {
     let room = y_end.saturating_sub(y + 1);
     let half_a = (room / 2).max(1);
     let mut summary = Vec::new();
-    let window_of = |r: &Recording| {
-        let mut w = lv.window_of(span, cols.chart as usize, r.clip_ns());
-        w.clip = r.clip_ns();
+    let window_of = |r: &Recording, whole: bool| {
+        let clip = clip_of(r, whole);
+        let mut w = lv.window_of(span, cols.chart as usize, clip);
+        w.clip = clip;
         w
     };
-    let wins = [window_of(&lv.recordings[a]), window_of(&lv.recordings[b])];
+    let wins = [
+        window_of(&lv.recordings[a], false),
+        window_of(&lv.recordings[b], true),
+    ];
     for (which, idx, lanes, cache, rows, w) in [
         ("A", a, &lanes_a, &mut lv.cache, half_a, wins[0]),
         (
@@ -664,8 +673,10 @@ fn compare(f: &mut Frame, area: Rect, app: &mut App) {
             break;
         }
         let r = &lv.recordings[idx];
-        let tl = r.timeline();
-        let total = tl.units(tl.finish_stamp().rt_ns);
+        let whole = which == "B";
+        let tl = if whole { &r.full } else { r.timeline() };
+        // The run's total, wherever its cursor is.
+        let total = r.full.units(r.full.finish_stamp().rt_ns);
         let knobs: Vec<String> = r
             .full
             .header
@@ -688,7 +699,7 @@ fn compare(f: &mut Frame, area: Rect, app: &mut App) {
             end,
             tl,
             r.generation,
-            r.clip_ns(),
+            clip_of(r, whole),
             lanes,
             cache,
             fold,
