@@ -609,6 +609,28 @@ impl Question {
     }
 
     /// Grade `given` (a choice number from 1, a choice's text, or a number) against the run.
+    /// Whether `given` is an answer to this question at all (a choice's number or text; any
+    /// non-empty text otherwise), or what to type instead.
+    pub fn understands(&self, given: &str) -> Result<(), String> {
+        let given = given.trim();
+        if given.is_empty() {
+            return Err("type an answer".into());
+        }
+        if self.choices.is_empty()
+            || self
+                .choices
+                .iter()
+                .any(|c| c.trim().eq_ignore_ascii_case(given))
+            || given
+                .parse::<usize>()
+                .is_ok_and(|n| (1..=self.choices.len()).contains(&n))
+        {
+            Ok(())
+        } else {
+            Err(format!("type a number from 1 to {}", self.choices.len()))
+        }
+    }
+
     pub fn grade(&self, given: &str, actual: &Answer) -> Verdict {
         let given = given.trim();
         if !self.choices.is_empty() {

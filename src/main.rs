@@ -649,13 +649,29 @@ fn show_lesson(args: LessonArgs) -> color_eyre::Result<ExitCode> {
             } else {
                 "your choice (number): ".to_string()
             };
-            write!(out, "{prompt}")?;
-            out.flush()?;
-            let mut line = String::new();
-            if stdin.read_line(&mut line)? == 0 {
-                break; // end of input: the rest go unanswered
+            // Asked again until it is an answer; the end of input leaves the rest unanswered.
+            loop {
+                write!(out, "{prompt}")?;
+                out.flush()?;
+                let mut line = String::new();
+                if stdin.read_line(&mut line)? == 0 {
+                    writeln!(
+                        out,
+                        "\n(no more input: the rest go unanswered)"
+                    )?;
+                    break;
+                }
+                match q.understands(&line) {
+                    Ok(()) => {
+                        answers[i] = Some(line.trim().to_string());
+                        break;
+                    }
+                    Err(what) => writeln!(out, "    {what}")?,
+                }
             }
-            answers[i] = Some(line.trim().to_string());
+            if answers[i].is_none() {
+                break;
+            }
         }
     }
 
@@ -701,12 +717,12 @@ fn show_lesson(args: LessonArgs) -> color_eyre::Result<ExitCode> {
             let verdict =
                 q.grade(answers[i].as_deref().unwrap_or(""), &actual);
             let mark = match &answers[i] {
-                Some(_) if verdict.correct => {
+                Some(given) if verdict.correct => {
                     right += 1;
-                    "✓ right"
+                    format!("✓ right (you: {given})")
                 }
-                Some(_) => "✗ not quite",
-                None => "→",
+                Some(given) => format!("✗ not quite (you: {given})"),
+                None => "→ the answer".to_string(),
             };
             for line in export::text::wrap(
                 &format!("Q{}. {}", i + 1, q.ask),

@@ -324,7 +324,7 @@ fn a_lesson_reads_in_80_columns_and_shows_its_runs() {
         "{out}"
     );
     // Without --quiz the answers are shown after the runs.
-    assert!(out.contains("→: 3u"), "{out}");
+    assert!(out.contains("→ the answer: 3u"), "{out}");
 }
 
 #[test]
@@ -338,9 +338,31 @@ fn the_quiz_grades_predictions_against_the_real_run() {
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
     assert!(out.contains("Before the run: predict."));
-    assert!(out.contains("✓ right: 3u"), "{out}");
-    assert!(out.contains("✗ not quite: toast"), "{out}");
+    assert!(out.contains("✓ right (you: 3): 3u"), "{out}");
+    assert!(out.contains("✗ not quite (you: 1): toast"), "{out}");
     assert!(out.contains("2 of 3 right."), "{out}");
+}
+
+#[test]
+fn the_quiz_asks_again_until_it_gets_an_answer() {
+    // Q2 has numbered choices: 9 and "banana" are not answers, so Q2 is asked again.
+    let o = asyncscope_with_input(
+        &["lesson", "01", "--quiz", "--width", "80"],
+        "3\n9\nbanana\n2\n2\n",
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert_eq!(out.matches("type a number from 1 to").count(), 2, "{out}");
+    assert!(out.contains("3 of 3 right."), "{out}");
+    // Input ends after Q1: the rest are shown unanswered, not taken as wrong guesses.
+    let o = asyncscope_with_input(
+        &["lesson", "01", "--quiz", "--width", "80"],
+        "3\n",
+    );
+    let out = stdout(&o);
+    assert!(out.contains("no more input"), "{out}");
+    assert!(out.contains("→ the answer: toast"), "{out}");
+    assert!(out.contains("1 of 3 right."), "{out}");
 }
 
 #[test]
