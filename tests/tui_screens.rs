@@ -684,3 +684,20 @@ fn compare_shows_the_paused_run_whole() {
     let screen = render(&mut app, 160, 48);
     assert!(screen.contains("totals: A 3.00u vs B 5.00u"), "{screen}");
 }
+
+/// Paused early in a trace too big to rebuild at every step, the whole run stands in for the
+/// view: the status column still says what each task did at the cursor, not how it ended.
+#[test]
+fn status_column_follows_the_cursor_on_a_big_trace() {
+    let mut app = app();
+    app.open_trace("big", many_tasks(40_000));
+    let r = app.lv.recording_mut().unwrap();
+    r.seek_ns(0.3e9);
+    assert!(r.cursor < r.events());
+    let screen = render(&mut app, 160, 48);
+    assert!(screen.contains("event "), "{screen}");
+    assert!(
+        !screen.contains("ended 0.50u") && !screen.contains("done 0.50u"),
+        "a task shown as ended before it did:\n{screen}"
+    );
+}

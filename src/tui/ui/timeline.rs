@@ -113,7 +113,9 @@ fn task_status(tl: &Timeline, idx: u32, at: u64) -> (String, Cell) {
     let Some(task) = tl.tasks.get(idx as usize) else {
         return (String::new(), Cell::Empty);
     };
-    if let Some(e) = task.ended {
+    // `tl` may be the whole run standing in for the view at a paused cursor (big traces):
+    // say what the task did at `at`, not how it ended later.
+    if let Some(e) = task.ended.filter(|e| e.rt_ns <= at) {
         let u = tl.units(e.rt_ns);
         return match task.end {
             End::Completed => (format!("✓ done {u:.2}u"), Cell::Done),
@@ -128,7 +130,11 @@ fn task_status(tl: &Timeline, idx: u32, at: u64) -> (String, Cell) {
             }
         };
     }
-    let Some(iv) = task.intervals.last().filter(|iv| iv.start.rt_ns <= at)
+    if task.spawned.rt_ns > at {
+        return ("· not yet".into(), Cell::Empty);
+    }
+    let started = task.intervals.partition_point(|iv| iv.start.rt_ns <= at);
+    let Some(iv) = started.checked_sub(1).map(|i| &task.intervals[i])
     else {
         return ("▒ spawned".into(), Cell::Scheduled);
     };
