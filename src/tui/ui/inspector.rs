@@ -195,7 +195,8 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
                 ends.join(", ")
             )));
             lines.push(Line::raw(format!(
-                "{polls} polls, busy {:.2}u in all",
+                "{}, busy {:.2}u in all",
+                super::count(polls, "poll"),
                 tl.units(busy)
             )));
             lines.push(Line::from(Span::styled(
@@ -210,9 +211,9 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
                 th.title(),
             )));
             lines.push(Line::raw(format!(
-                "thread {} · {} polls",
+                "thread {} · {}",
                 t.name,
-                t.polls.len()
+                super::count(t.polls.len(), "poll")
             )));
             if wall {
                 let busy: u64 =
@@ -319,7 +320,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
                 }
             }
             let mut wakes = format!(
-                "{}: {rt} by the runtime (timer, I/O)",
+                "{}: {rt} by the runtime (timer, I/O, a yield)",
                 t.wakes.len()
             );
             for (who, n) in &by {

@@ -86,6 +86,15 @@ fn open_prompt(f: &mut Frame, area: Rect, app: &App, path: &str) {
     f.render_widget(Paragraph::new(lines).block(block), r);
 }
 
+/// "1 poll", "3 polls".
+pub fn count(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
 /// `s` cut to `w` characters, with `…` if cut. A folded group's count (`wave 1 task ×1000`)
 /// is kept whole when there is room: cut, it would read as another number.
 pub fn fit(s: &str, w: usize) -> String {

@@ -186,7 +186,7 @@ fn lane_status(tl: &Timeline, lane: &Lane, at: u64) -> (String, Cell) {
         }
         LaneKind::Thread(th) => {
             let polls = tl.threads.get(*th).map_or(0, |t| t.polls.len());
-            (format!("{polls} polls"), Cell::Empty)
+            (super::count(polls, "poll"), Cell::Empty)
         }
     }
 }
@@ -584,10 +584,10 @@ fn detail(tl: &Timeline, lane: Option<&Lane>, at: u64) -> String {
                 },
             };
             format!(
-                "▸ {}: {state} · {} polls · {} wakes · t inspects",
+                "▸ {}: {state} · {} · {} · t inspects",
                 task.label(),
-                task.polls.len(),
-                task.wakes.len()
+                super::count(task.polls.len(), "poll"),
+                super::count(task.wakes.len(), "wake")
             )
         }
         LaneKind::Group(m) => format!(
