@@ -198,6 +198,23 @@ fn no_panic<T>(name: &str, load: impl FnOnce() -> T) -> T {
 }
 
 /// `text` names `file` and says each phrase.
+/// An error from a `FILE:LINE: message` loader: on the expected line, saying `says`.
+fn assert_error_at(
+    name: &str,
+    path: &Path,
+    expected: Option<usize>,
+    line: usize,
+    shown: &str,
+    says: &[&str],
+) {
+    assert_eq!(Some(line), expected, "{name}: {shown}");
+    assert!(
+        shown.starts_with(&format!("{}:{line}: ", path.display())),
+        "{name}: {shown}"
+    );
+    assert_says(name, shown, path, says);
+}
+
 fn assert_says(name: &str, text: &str, file: &Path, says: &[&str]) {
     assert!(
         text.contains(&file.display().to_string()),
@@ -287,19 +304,14 @@ fn broken_lessons_say_file_line_and_what_is_wrong() {
                 assert_eq!((l.runs.len(), l.questions.len()), (1, 1));
                 assert!(l.body.starts_with("# A lesson\n"), "{name}");
             }
-            (Fails(line, says), Err(e)) => {
-                let shown = e.to_string();
-                assert_eq!(Some(e.line), line, "{name}: {shown}");
-                assert!(
-                    shown.contains(&format!(
-                        "{}:{}:",
-                        path.display(),
-                        e.line
-                    )),
-                    "{name}: {shown}"
-                );
-                assert_says(name, &shown, &path, says);
-            }
+            (Fails(line, says), Err(e)) => assert_error_at(
+                name,
+                &path,
+                line,
+                e.line,
+                &e.to_string(),
+                says,
+            ),
             (expect, got) => panic!(
                 "{name}: expected {expect:?}, got {:?}",
                 got.map(|l| l.id)
@@ -323,19 +335,14 @@ fn broken_exercise_metadata_says_file_line_and_what_is_wrong() {
                     "Fetch ten pages concurrently."
                 );
             }
-            (Fails(line, says), Err(e)) => {
-                let shown = e.to_string();
-                assert_eq!(Some(e.line), line, "{name}: {shown}");
-                assert!(
-                    shown.starts_with(&format!(
-                        "{}:{}: ",
-                        path.display(),
-                        e.line
-                    )),
-                    "{name}: {shown}"
-                );
-                assert_says(name, &shown, &path, says);
-            }
+            (Fails(line, says), Err(e)) => assert_error_at(
+                name,
+                &path,
+                line,
+                e.line,
+                &e.to_string(),
+                says,
+            ),
             (expect, got) => panic!(
                 "{name}: expected {expect:?}, got {:?}",
                 got.map(|i| i.len())
