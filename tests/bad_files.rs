@@ -240,6 +240,12 @@ fn exercise_root(name: &str) -> TempDir {
 /// The learner's work: a program that is not finished yet.
 const LEARNER_FILE: &str = "// my attempt, not done yet\nfn main() {\n    println!(\"soon\");\n}\n";
 
+/// The learner's exercise file in `root` is exactly as they left it.
+fn assert_learner_file_untouched(root: &TempDir) {
+    let file = root.path().join("exercises/fetch_all.rs");
+    assert_eq!(std::fs::read_to_string(file).unwrap(), LEARNER_FILE);
+}
+
 fn asyncscope(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_asyncscope"))
         .current_dir(dir)
@@ -414,13 +420,7 @@ fn damaged_progress_is_named_kept_byte_for_byte_and_progress_goes_on() {
                 );
             }
         }
-        assert_eq!(
-            std::fs::read_to_string(
-                root.path().join("exercises/fetch_all.rs")
-            )
-            .unwrap(),
-            LEARNER_FILE
-        );
+        assert_learner_file_untouched(&root);
     }
 }
 
@@ -626,13 +626,7 @@ fn a_damaged_progress_file_does_not_stop_the_exercise_list() {
         assert!(out.contains("· fetch_all"), "{name}:\n{out}");
         let aside = file.with_file_name(".progress.json.damaged");
         assert_eq!(std::fs::read(aside).unwrap(), original, "{name}");
-        assert_eq!(
-            std::fs::read_to_string(
-                root.path().join("exercises/fetch_all.rs")
-            )
-            .unwrap(),
-            LEARNER_FILE
-        );
+        assert_learner_file_untouched(&root);
     }
 }
 
@@ -695,11 +689,7 @@ fn check_runs_past_damaged_progress_and_keeps_every_damaged_file() {
         assert_eq!(p.passed.get("fetch_all"), Some(&false));
         assert_eq!(p.current.as_deref(), Some("fetch_all"));
     }
-    assert_eq!(
-        std::fs::read_to_string(root.path().join("exercises/fetch_all.rs"))
-            .unwrap(),
-        LEARNER_FILE
-    );
+    assert_learner_file_untouched(&root);
     assert_eq!(
         std::fs::read(root.path().join("exercises/info.toml")).unwrap(),
         std::fs::read(repo().join("exercises/info.toml")).unwrap()

@@ -177,10 +177,8 @@ fn header(tl: &Timeline, out: &mut Out) {
         out.wrapped(&format!("{} — {}", h.scenario, h.title), 2);
     }
     let mut parts: Vec<String> = Vec::new();
-    let knobs: Vec<String> =
-        h.knobs.iter().map(|(k, v)| format!("{k}={v}")).collect();
-    if !knobs.is_empty() {
-        parts.push(knobs.join(" "));
+    if !h.knobs.is_empty() {
+        parts.push(h.knobs_line());
     }
     parts.push(format!("{} clock", h.clock.as_str()));
     parts.push(format!("1u = {} ms", h.unit_ms));

@@ -342,6 +342,13 @@ pub struct Header {
 }
 
 impl Header {
+    /// The run's knob settings as `k=v k=v`, in name order.
+    pub fn knobs_line(&self) -> String {
+        let knobs: Vec<String> =
+            self.knobs.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        knobs.join(" ")
+    }
+
     pub fn new(scenario: &str, clock: Clock, unit_ms: f64) -> Header {
         Header {
             format: FORMAT_NAME.to_string(),

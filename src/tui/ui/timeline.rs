@@ -314,13 +314,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
     // Header: which run, its state, where the cursor is.
     let (sym, state) = run_state(r);
     let unit_ns = tl.unit_ns().max(1.0);
-    let knobs: Vec<String> = r
-        .full
-        .header
-        .knobs
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect();
+    let knobs = r.full.header.knobs_line();
     let pos = format!(
         " {sym} {state} · {:.2}u / {:.2}u · {}× · event {}/{} ",
         r.cursor_ns() as f64 / unit_ns,
@@ -337,11 +331,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
     let mut head = vec![Span::styled(format!(" {} ", r.label), head_style)];
     head.push(Span::styled(pos, t.key()));
     head.push(Span::styled(
-        format!(
-            " {} · {} clock",
-            knobs.join(" "),
-            r.full.header.clock.as_str()
-        ),
+        format!(" {} · {} clock", knobs, r.full.header.clock.as_str()),
         t.dim(),
     ));
     buf.set_line(area.x, y, &Line::from(head), area.width);
@@ -683,18 +673,9 @@ fn compare(f: &mut Frame, area: Rect, app: &mut App) {
         let tl = if whole { &r.full } else { r.timeline() };
         // The run's total, wherever its cursor is.
         let total = r.full.units(r.full.finish_stamp().rt_ns);
-        let knobs: Vec<String> = r
-            .full
-            .header
-            .knobs
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect();
-        let line = format!(
-            " {which} {} · total {total:.2}u · {}",
-            r.label,
-            knobs.join(" ")
-        );
+        let knobs = r.full.header.knobs_line();
+        let line =
+            format!(" {which} {} · total {total:.2}u · {}", r.label, knobs);
         buf.set_stringn(area.x, y, &line, area.width as usize, t.key());
         summary.push(format!("{which} {total:.2}u"));
         let end = (y + rows).min(y_end);
