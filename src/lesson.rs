@@ -569,108 +569,10 @@ fn list_item(v: &serde_json::Value) -> String {
     }
 }
 
-/// How a learner's answer fared.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Verdict {
-    pub correct: bool,
-    /// The right answer, as the learner would have written it.
-    pub expected: String,
-}
-
 impl Question {
     pub fn query(&self) -> Query {
         Query::parse(&self.answer)
             .expect("validated when the lesson loaded")
-    }
-
-    fn tolerance_for(&self, actual: f64) -> f64 {
-        self.tolerance
-            .unwrap_or_else(|| (actual.abs() * 0.05).max(0.1))
-    }
-
-    /// The choice that matches the run's answer, if the question is multiple choice.
-    pub fn correct_choice(&self, actual: &Answer) -> Option<usize> {
-        match actual {
-            Answer::Text(t) => self
-                .choices
-                .iter()
-                .position(|c| c.trim().eq_ignore_ascii_case(t.trim())),
-            Answer::Number(n) => self
-                .choices
-                .iter()
-                .enumerate()
-                .filter_map(|(i, c)| {
-                    Some((i, (c.trim().parse::<f64>().ok()? - n).abs()))
-                })
-                .filter(|(_, d)| *d <= self.tolerance_for(*n))
-                .min_by(|a, b| a.1.total_cmp(&b.1))
-                .map(|(i, _)| i),
-        }
-    }
-
-    /// Grade `given` (a choice number from 1, a choice's text, or a number) against the run.
-    /// Whether `given` is an answer to this question at all (a choice's number or text; any
-    /// non-empty text otherwise), or what to type instead.
-    pub fn understands(&self, given: &str) -> Result<(), String> {
-        let given = given.trim();
-        if given.is_empty() {
-            return Err("type an answer".into());
-        }
-        if self.choices.is_empty()
-            || self
-                .choices
-                .iter()
-                .any(|c| c.trim().eq_ignore_ascii_case(given))
-            || given
-                .parse::<usize>()
-                .is_ok_and(|n| (1..=self.choices.len()).contains(&n))
-        {
-            Ok(())
-        } else {
-            Err(format!("type a number from 1 to {}", self.choices.len()))
-        }
-    }
-
-    pub fn grade(&self, given: &str, actual: &Answer) -> Verdict {
-        let given = given.trim();
-        if !self.choices.is_empty() {
-            let right = self.correct_choice(actual);
-            // A choice's own text wins over its position: with choices "0", "3", "6",
-            // typing 3 means "3", not the third choice.
-            let picked = self
-                .choices
-                .iter()
-                .position(|c| c.trim().eq_ignore_ascii_case(given))
-                .or_else(|| {
-                    given
-                        .parse::<usize>()
-                        .ok()
-                        .filter(|n| (1..=self.choices.len()).contains(n))
-                        .map(|n| n - 1)
-                });
-            return Verdict {
-                correct: right.is_some() && picked == right,
-                expected: right.map_or_else(
-                    || actual.to_string(),
-                    |i| self.choices[i].clone(),
-                ),
-            };
-        }
-        let expected = match actual {
-            Answer::Number(n) => {
-                format!("{}{}", Answer::Number(*n), self.unit)
-            }
-            Answer::Text(t) => t.clone(),
-        };
-        let correct = match actual {
-            Answer::Number(n) => given
-                .trim_end_matches(self.unit.as_str())
-                .trim()
-                .parse::<f64>()
-                .is_ok_and(|g| (g - n).abs() <= self.tolerance_for(*n)),
-            Answer::Text(t) => given.eq_ignore_ascii_case(t),
-        };
-        Verdict { correct, expected }
     }
 }
 

@@ -223,6 +223,9 @@ pub struct Recording {
     pub generation: u64,
     /// A live run's age, when it is past its last event (wall-clock ns).
     live_now: u64,
+    /// Recorded on the paused clock and played from its start at real pace (1u = 1 s at
+    /// 1×), rather than shown as it is recorded: it looks live and its numbers are exact.
+    pub paced: bool,
 }
 
 impl Recording {
@@ -242,18 +245,21 @@ impl Recording {
         r
     }
 
-    /// A run starting now; it plays live.
+    /// A run starting now. On the real clock it is shown as it happens; `paced` (a run on
+    /// the paused clock) plays from its start at real pace, as far as it is recorded.
     pub fn live(
         label: &str,
         scenario: &str,
         settings: Vec<(String, String)>,
         live: LiveRun,
+        paced: bool,
     ) -> Recording {
         let mut r = Recording::empty(label, scenario);
         r.settings = settings;
         r.live = Some(live);
         r.playing = true;
-        r.follow = true;
+        r.follow = !paced;
+        r.paced = paced;
         r
     }
 
@@ -284,6 +290,7 @@ impl Recording {
             error: None,
             generation: 0,
             live_now: 0,
+            paced: false,
         }
     }
 
@@ -304,6 +311,13 @@ impl Recording {
 
     pub fn is_live(&self) -> bool {
         self.live.is_some()
+    }
+
+    /// The whole run has been recorded and shown (or it failed): what it answers can be
+    /// told now without giving away what the learner has not seen yet.
+    pub fn played_to_end(&self) -> bool {
+        !self.is_live()
+            && (self.error.is_some() || self.cursor >= self.rt.len())
     }
 
     /// Take in what a live run recorded since the last look. True if anything changed.
@@ -587,8 +601,10 @@ impl Recording {
         let n = self.rt.partition_point(|&t| (t as f64) <= self.pos_ns);
         self.set_cursor(n);
         if self.cursor >= self.rt.len() {
+            // A paced run caught up with its recording waits for more; a real-clock one
+            // follows what is recorded from here on.
             if self.is_live() {
-                self.follow = true;
+                self.follow = !self.paced;
             } else {
                 self.playing = false;
             }

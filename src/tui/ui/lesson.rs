@@ -1,7 +1,8 @@
 //! The lesson screen: text (or the inspector, or the knobs) beside or above the timeline.
 
 use super::{fit, popup};
-use crate::tui::app::{App, Asking, Graded, Side};
+use crate::quiz::Graded;
+use crate::tui::app::{App, Asking, Side};
 use crate::tui::markdown;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -216,16 +217,7 @@ pub fn verdicts(f: &mut Frame, area: Rect, app: &App, v: &[Graded]) {
         let q = &l.questions[g.question];
         lines.push(Line::raw(""));
         lines.push(Line::raw(q.ask.clone()));
-        let given = match (&g.given, q.choices.is_empty()) {
-            (None, _) => "skipped".to_string(),
-            (Some(x), false) => x
-                .parse::<usize>()
-                .ok()
-                .and_then(|n| q.choices.get(n.wrapping_sub(1)))
-                .cloned()
-                .unwrap_or_else(|| x.clone()),
-            (Some(x), true) => x.clone(),
-        };
+        let given = g.given.as_deref().unwrap_or("skipped");
         let (mark, style) = if g.correct {
             ("✓ right", t.good())
         } else if g.given.is_none() {

@@ -368,7 +368,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
             cols.name as usize,
             t.dim(),
         );
-        axis(buf, x0, y, &w, unit_ns, &t, cursor, lv.highlight_ns);
+        axis(buf, x0, y, &w, unit_ns, &t, cursor, lv.highlight_shown().1);
         y += 2;
     }
 
@@ -417,6 +417,8 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
         lv.lane_scroll.min(lv.lanes.len().saturating_sub(visible));
     let fold = lv.folded();
     let selected = lv.focus_timeline.then_some(lv.lane).or(Some(lv.lane));
+    // Owned: the lanes' cache is borrowed mutably below.
+    let highlight = lv.highlight_shown().0.to_vec();
     let hits = lane_rows(
         buf,
         area,
@@ -433,7 +435,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
         selected,
         lv.lane_scroll,
         &t,
-        &lv.highlight,
+        &highlight,
         row_h,
     );
     if lv.lanes.len() > visible && visible > 0 {
