@@ -527,6 +527,9 @@ fn run_body_observed(
         }
     };
     builder.enable_all().thread_name("asyncscope-rt");
+    // Same knobs, same run: a fixed seed makes tokio's random choices (which branch of an
+    // unbiased `select!` is polled first) the same every time.
+    builder.rng_seed(tokio::runtime::RngSeed::from_bytes(b"asyncscope"));
     if clock == Clock::Paused {
         builder.start_paused(true);
     }
