@@ -971,7 +971,11 @@ impl App {
                     self.status = Some("compare needs two runs: run another (or change a knob with k)".into());
                 }
             }
-            KeyCode::Char('i') => self.instructor = !self.instructor,
+            KeyCode::Char('i') => {
+                self.instructor = !self.instructor;
+                // The run list says which questions come first: in instructor mode, all.
+                self.lv.text = None;
+            }
             KeyCode::Char('R') => self.restart(),
             KeyCode::Char('s') => self.save_current(),
             _ => {}

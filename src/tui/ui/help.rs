@@ -23,6 +23,10 @@ pub const LESSON_KEYS: &[(&str, &str)] = &[
         "Enter r",
         "run the chosen run (predict first when it has a question)",
     ),
+    (
+        "a",
+        "ask the chosen run's questions again, even those answered right",
+    ),
     ("1-9", "choose which of the lesson's runs"),
     ("Space", "pause / play"),
     ("← →", "step one event back / forward"),
@@ -42,7 +46,10 @@ pub const LESSON_KEYS: &[(&str, &str)] = &[
     ("f", "fold lanes by name (automatic above 40 tasks)"),
     ("k", "knobs: change a value, Enter re-runs"),
     ("c", "compare with the previous run, on one time axis"),
-    ("i", "instructor mode: the timeline fills the screen"),
+    (
+        "i",
+        "instructor mode: the timeline fills the screen; every question is asked, no answer is recorded",
+    ),
     ("R", "restart: run the scenario again"),
     ("s", "save the trace (asyncscope --open FILE loads it)"),
     ("o", "open a saved trace file"),

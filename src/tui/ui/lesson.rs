@@ -103,12 +103,13 @@ fn text(f: &mut Frame, area: Rect, app: &mut App) {
             Span::styled("(1-9 chooses, Enter runs):", t.dim()),
         ]));
         for (i, r) in l.runs.iter().enumerate() {
-            let q = l.questions.iter().filter(|q| q.run == i).count();
-            let extra = if q > 0 {
-                format!(
-                    "  ({q} question{} first)",
-                    if q == 1 { "" } else { "s" }
-                )
+            let all = l.questions.iter().filter(|q| q.run == i).count();
+            let asked = app.questions_for(i, false).len();
+            let plural = |n: usize| if n == 1 { "" } else { "s" };
+            let extra = if asked > 0 {
+                format!("  ({asked} question{} first)", plural(asked))
+            } else if all > 0 {
+                format!("  ({all} answered right; a asks again)")
             } else {
                 String::new()
             };

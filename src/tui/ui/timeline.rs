@@ -4,6 +4,7 @@
 
 use super::fit;
 use crate::timeline::{End, TaskState, Timeline};
+use crate::trace::Clock;
 use crate::tui::app::{App, axis_span};
 use crate::tui::lanes::{self, Cell, Lane, LaneKind, Window};
 use crate::tui::playback::Recording;
@@ -330,10 +331,14 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
     };
     let mut head = vec![Span::styled(format!(" {} ", r.label), head_style)];
     head.push(Span::styled(pos, t.key()));
-    head.push(Span::styled(
-        format!(" {} · {} clock", knobs, r.full.header.clock.as_str()),
-        t.dim(),
-    ));
+    // A paced run was recorded on the paused clock: its figures are exact. A real-clock
+    // run's depend on the machine, and the screen says so.
+    let clock = if r.paced || r.full.header.clock == Clock::Paused {
+        "virtual clock: exact times"
+    } else {
+        "real clock: times vary by machine"
+    };
+    head.push(Span::styled(format!(" {knobs} · {clock}"), t.dim()));
     buf.set_line(area.x, y, &Line::from(head), area.width);
     y += 1;
     if let Some(e) = &r.error {
