@@ -5,8 +5,10 @@
 //! position (the key `2` is the second choice, whatever the choices say), so choices whose
 //! texts are numbers cannot be mistaken for positions.
 
-use crate::lesson::{Answer, Question};
+use crate::lesson::{Answer, Lesson, Query, Question};
+use crate::scenarios::{self, RunOptions};
 use crate::timeline::Timeline;
+use crate::trace::Clock;
 
 /// A learner's answer to one question.
 #[derive(Clone, Debug, PartialEq)]
@@ -135,6 +137,21 @@ fn parse_number(text: &str, unit: &str) -> Option<f64> {
         text.strip_suffix(unit).unwrap_or(text).trim_end()
     };
     text.parse::<f64>().ok().filter(|n| n.is_finite())
+}
+
+/// Whether a right answer to question `index` of `l` can come out differently on another
+/// machine: its answer is a wall-clock figure (heartbeat lag), or its run needs the real
+/// clock (multi_thread). Such questions carry a tolerance the lesson states.
+pub fn depends_on_machine(l: &Lesson, index: usize) -> bool {
+    let q = &l.questions[index];
+    let real_clock = l.runs.get(q.run).is_none_or(|spec| {
+        scenarios::clock_of(
+            &spec.scenario,
+            &spec.options(&RunOptions::virtual_time()),
+        )
+        .is_ok_and(|c| c == Clock::Real)
+    });
+    real_clock || q.query() == Query::MaxLagMs
 }
 
 /// Grade `given` (`None`: not answered) against the run's answer.

@@ -3,74 +3,17 @@
 //! answer key written from the lessons' texts (not from the runs), so a run that drifts from
 //! what its lesson teaches fails here; every wrong choice must be graded wrong.
 
-use asyncscope::lesson::{self, Lesson, Query};
-use asyncscope::quiz::Graded;
-use asyncscope::scenarios::{self, RunOptions};
-use asyncscope::trace::Clock;
+use asyncscope::lesson::{self, Lesson};
+use asyncscope::quiz::{self, Graded};
 use asyncscope::tui::app::{App, Config, Overlay};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-/// (lesson, question number from 1, the answer a learner who understood types or presses).
-const ANSWER_KEY: &[(&str, usize, &str)] = &[
-    ("01", 1, "3"),
-    ("01", 2, "2"),
-    ("01", 3, "2"),
-    ("02", 1, "1.5"),
-    ("02", 2, "3"),
-    ("02", 3, "1"),
-    ("02", 4, "1"),
-    ("03", 1, "3"),
-    ("03", 2, "2"),
-    ("03", 3, "2"),
-    ("03", 4, "5"),
-    ("04", 1, "2"),
-    ("04", 2, "1"),
-    ("04", 3, "1"),
-    ("04", 4, "2"),
-    ("05", 1, "2"),
-    ("05", 2, "2.6"),
-    ("05", 3, "2"),
-    ("05", 4, "7"),
-    ("06", 1, "3"),
-    ("06", 2, "7"),
-    ("06", 3, "1"),
-    ("06", 4, "3"),
-    ("07", 1, "1"),
-    ("07", 2, "1"),
-    ("07", 3, "1"),
-    ("07", 4, "0.2"),
-    ("08", 1, "4"),
-    ("08", 2, "2"),
-    ("08", 3, "2"),
-    ("08", 4, "3"),
-    ("09", 1, "2"),
-    ("09", 2, "3"),
-    ("09", 3, "2"),
-    ("10", 1, "3"),
-    ("10", 2, "3"),
-    ("10", 3, "2"),
-    ("11", 1, "1"),
-    ("11", 2, "2"),
-    ("11", 3, "1"),
-    ("12", 1, "1"),
-    ("12", 2, "200"),
-    ("12", 3, "1"),
-    ("12", 4, "2"),
-    ("13", 1, "1"),
-    ("13", 2, "1"),
-    ("13", 3, "2"),
-    ("14", 1, "3"),
-    ("14", 2, "1"),
-    ("14", 3, "0.8"),
-    ("14", 4, "3"),
-    ("15", 1, "4"),
-    ("15", 2, "51"),
-    ("15", 3, "2"),
-    ("15", 4, "32"),
-];
+use answer_key::ANSWER_KEY;
+
+mod answer_key;
 
 fn lessons() -> Vec<Lesson> {
     let (lessons, errors) = lesson::load_all(&lesson::default_dir());
@@ -88,18 +31,10 @@ fn right_answer(l: &Lesson, q: usize) -> &'static str {
         })
 }
 
-/// Whether a right answer can be graded wrong on a slow or loaded machine: the answer is a
-/// wall-clock figure, or the run is on the real clock. benches/quiz_under_load.rs measures
-/// how often these pass under load; here they are graded but not required to pass.
+/// Machine-dependent questions (see `quiz::depends_on_machine`) are graded here but not
+/// required to pass: benches/quiz_under_load.rs measures how often they do under load.
 fn depends_on_machine(l: &Lesson, q: usize) -> bool {
-    let question = &l.questions[q];
-    let spec = &l.runs[question.run];
-    let clock = scenarios::clock_of(
-        &spec.scenario,
-        &spec.options(&RunOptions::virtual_time()),
-    )
-    .expect("lesson runs are valid");
-    clock == Clock::Real || question.query() == Query::MaxLagMs
+    quiz::depends_on_machine(l, q)
 }
 
 /// A wrong answer to question `q`, number `k` of its wrong answers (`None`: no more).

@@ -49,8 +49,8 @@ async fn work(
     token: CancellationToken,
 ) {
     tokio::select! {
-        // Both ready at once (its work ends at the very moment of the cancel): without
-        // `biased;` select! picks one at random. Here the finished work counts.
+        // Both ready in one instant: without `biased;`, select!
+        // picks one at random. Here the finished work counts.
         biased;
         _ = sleep(ctx.u(units)) => probe::mark("finished its work"),
         _ = token.cancelled() => {

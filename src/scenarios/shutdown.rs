@@ -123,8 +123,8 @@ async fn shut_down(s: &Server, acceptor: JoinHandle<usize>) -> Counts {
         s.tracker.wait().await; // ...and wait until they have stopped
     }
     probe::mark("drained");
-    // Counted by the requests themselves: one that finished in the deadline's own
-    // instant was still running when the deadline was seen.
+    // Counted by the requests: one that finishes in the deadline's
+    // own instant was still tracked when the deadline was seen.
     (accepted, s.gave_up.load(Ordering::Relaxed))
 }
 // lesson:end shutdown
