@@ -701,3 +701,27 @@ fn status_column_follows_the_cursor_on_a_big_trace() {
         "a task shown as ended before it did:\n{screen}"
     );
 }
+
+/// Lesson runs in the TUI are on the paused clock: what the code asked for, exactly.
+#[test]
+fn lesson_one_and_six_show_exact_figures() {
+    let mut one = lesson_run();
+    let screen = render(&mut one, 160, 48);
+    assert!(screen.contains("5.00u"), "{screen}");
+    assert!(screen.contains("virtual clock"), "{screen}");
+    key(&mut one, KeyCode::Down); // coffee
+    key(&mut one, KeyCode::Char('t'));
+    let inspector = render(&mut one, 160, 48);
+    assert!(inspector.contains("Sleep 3000 ms"), "{inspector}");
+    assert!(!inspector.contains("3001"), "{inspector}");
+
+    let mut six = app();
+    six.open_lesson(5);
+    key(&mut six, KeyCode::Enter); // run 1 asks where the retries start
+    chars(&mut six, "3");
+    six.finish_runs();
+    let screen = render(&mut six, 160, 48);
+    assert!(screen.contains("✓ right: 3) 0, 1, 3, 7"), "{screen}");
+    assert!(!screen.contains("1.002"), "{screen}");
+    snap("lesson06_retry_verdict", &mut six);
+}

@@ -23,10 +23,7 @@ pub const LESSON_KEYS: &[(&str, &str)] = &[
         "Enter r",
         "run the chosen run (predict first when it has a question)",
     ),
-    (
-        "a",
-        "ask the chosen run's questions again, even those answered right",
-    ),
+    ("a", "ask the chosen run's questions again, answered or not"),
     ("1-9", "choose which of the lesson's runs"),
     ("Space", "pause / play"),
     ("← →", "step one event back / forward"),
@@ -46,10 +43,7 @@ pub const LESSON_KEYS: &[(&str, &str)] = &[
     ("f", "fold lanes by name (automatic above 40 tasks)"),
     ("k", "knobs: change a value, Enter re-runs"),
     ("c", "compare with the previous run, on one time axis"),
-    (
-        "i",
-        "instructor mode: the timeline fills the screen; every question is asked, no answer is recorded",
-    ),
+    ("i", "instructor mode: big timeline; asks all, records none"),
     ("R", "restart: run the scenario again"),
     ("s", "save the trace (asyncscope --open FILE loads it)"),
     ("o", "open a saved trace file"),

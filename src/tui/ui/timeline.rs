@@ -338,7 +338,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
     } else {
         "real clock: times vary by machine"
     };
-    head.push(Span::styled(format!(" {knobs} · {clock}"), t.dim()));
+    head.push(Span::styled(format!(" {clock} · {knobs}"), t.dim()));
     buf.set_line(area.x, y, &Line::from(head), area.width);
     y += 1;
     if let Some(e) = &r.error {
