@@ -214,6 +214,34 @@ pub fn load_all(dir: &Path) -> (Vec<Lesson>, Vec<LessonError>) {
     (lessons, errors)
 }
 
+/// The asyncio ↔ tokio page (`asyncio-to-tokio.md` in `dir`) as a lesson without runs or
+/// questions, for the TUI's lesson list and `asyncscope lesson asyncio`.
+pub fn asyncio_page(dir: &Path) -> Result<Lesson, LessonError> {
+    let path = dir.join("asyncio-to-tokio.md");
+    let body = std::fs::read_to_string(&path).map_err(|e| LessonError {
+        path: path.clone(),
+        line: 0,
+        message: format!("cannot read the file: {e}"),
+        hint: None,
+    })?;
+    Ok(Lesson {
+        id: ASYNCIO_PAGE.into(),
+        title: "asyncio ↔ tokio, side by side".into(),
+        order: u32::MAX,
+        summary: "For Python learners: each asyncio call beside its tokio counterpart, and \
+                  the behaviours that differ."
+            .into(),
+        runs: Vec::new(),
+        questions: Vec::new(),
+        exercises: Vec::new(),
+        body,
+        path,
+    })
+}
+
+/// The id of [`asyncio_page`].
+pub const ASYNCIO_PAGE: &str = "asyncio";
+
 fn is_lesson_file(p: &Path) -> bool {
     let Some(name) = p.file_name().and_then(|n| n.to_str()) else {
         return false;

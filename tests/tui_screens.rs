@@ -725,3 +725,23 @@ fn lesson_one_and_six_show_exact_figures() {
     assert!(!screen.contains("1.002"), "{screen}");
     snap("lesson06_retry_verdict", &mut six);
 }
+
+/// The asyncio ↔ tokio page is the last entry of the lesson list; Esc at home quits nothing.
+#[test]
+fn the_asyncio_page_opens_from_home_and_esc_never_quits() {
+    let mut app = app();
+    key(&mut app, KeyCode::Esc);
+    assert!(!app.quit, "Esc at home must not quit");
+    key(&mut app, KeyCode::End);
+    let home = render(&mut app, 80, 24);
+    assert!(home.contains("asyncio ↔ tokio"), "{home}");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.screen, Screen::Lesson);
+    let page = render(&mut app, 80, 24);
+    assert!(page.contains("From asyncio to tokio"), "{page}");
+    assert!(!page.contains("Runs (1-9"), "a page has no runs: {page}");
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.screen, Screen::Home);
+    key(&mut app, KeyCode::Char('q'));
+    assert!(app.quit);
+}

@@ -63,19 +63,15 @@ pub fn list_lessons(dir: Option<PathBuf>) -> color_eyre::Result<ExitCode> {
 
 pub fn show_lesson(args: LessonArgs) -> color_eyre::Result<ExitCode> {
     let width = args.width.or_else(terminal_width).unwrap_or(80).max(40);
-    if args.id == "asyncio" || args.id == "asyncio-to-tokio" {
+    if args.id == lesson::ASYNCIO_PAGE || args.id == "asyncio-to-tokio" {
         let dir = args.lessons.clone().unwrap_or_else(lesson::default_dir);
-        let path = dir.join("asyncio-to-tokio.md");
-        return match std::fs::read_to_string(&path) {
-            Ok(text) => {
-                print!(
-                    "{}",
-                    lesson::render_markdown(&text, width as usize)
-                );
-                Ok(ExitCode::SUCCESS)
-            }
+        return match lesson::asyncio_page(&dir) {
+            Ok(page) => cli::print(&lesson::render_markdown(
+                &page.body,
+                width as usize,
+            )),
             Err(e) => {
-                eprintln!("error: cannot read {}: {e}", path.display());
+                eprintln!("error: {e}");
                 Ok(ExitCode::from(1))
             }
         };

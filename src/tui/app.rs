@@ -297,7 +297,14 @@ pub fn axis_span(r: &Recording) -> u64 {
 
 impl App {
     pub fn new(config: Config) -> App {
-        let (lessons, errors) = lesson::load_all(&config.lessons_dir);
+        let (mut lessons, mut errors) =
+            lesson::load_all(&config.lessons_dir);
+        // The page Python learners need most, last in the list: text only, no runs.
+        match lesson::asyncio_page(&config.lessons_dir) {
+            Ok(page) => lessons.push(page),
+            Err(e) if !lessons.is_empty() => errors.push(e),
+            Err(_) => {}
+        }
         let (exercises, info_error) = match crate::exercise::info::load(
             &config.root.join("exercises").join("info.toml"),
         ) {
@@ -811,7 +818,7 @@ impl App {
                     self.open_exercise(self.exercise_sel)
                 }
             },
-            KeyCode::Esc => self.quit = true,
+            // Esc backs out of things; at home there is nothing to back out of. q quits.
             _ => {}
         }
     }

@@ -15,7 +15,7 @@ pub const HOME_KEYS: &[(&str, &str)] = &[
     ),
     ("o", "open a saved trace file"),
     ("?", "this help"),
-    ("q Esc", "quit"),
+    ("q Ctrl-C", "quit"),
 ];
 
 pub const LESSON_KEYS: &[(&str, &str)] = &[

@@ -18,7 +18,11 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
     let mut spans = vec![Span::styled("asyncscope › ", t.dim())];
     match app.lesson() {
         Some(l) => spans.push(Span::styled(
-            format!("Lesson {} · {}", l.id, l.title),
+            if l.runs.is_empty() {
+                l.title.clone()
+            } else {
+                format!("Lesson {} · {}", l.id, l.title)
+            },
             t.title(),
         )),
         None => spans.push(Span::styled("trace", t.title())),
@@ -97,11 +101,13 @@ fn text(f: &mut Frame, area: Rect, app: &mut App) {
     };
     if app.lv.text.as_ref().is_none_or(|(w, _)| *w != width) {
         let mut lines = vec![];
-        // The runs and questions first: what Enter does.
-        lines.push(Line::from(vec![
-            Span::styled("Runs ", t.heading()),
-            Span::styled("(1-9 chooses, Enter runs):", t.dim()),
-        ]));
+        // The runs and questions first: what Enter does (a page without runs has neither).
+        if !l.runs.is_empty() {
+            lines.push(Line::from(vec![
+                Span::styled("Runs ", t.heading()),
+                Span::styled("(1-9 chooses, Enter runs):", t.dim()),
+            ]));
+        }
         for (i, r) in l.runs.iter().enumerate() {
             let all = l.questions.iter().filter(|q| q.run == i).count();
             let asked = app.questions_for(i, false).len();
@@ -119,7 +125,9 @@ fn text(f: &mut Frame, area: Rect, app: &mut App) {
                 r.describe()
             )));
         }
-        lines.push(Line::raw(""));
+        if !l.runs.is_empty() {
+            lines.push(Line::raw(""));
+        }
         lines.extend(markdown::render(&l.body, width as usize, &t));
         app.lv.text = Some((width, lines));
     }
@@ -134,7 +142,8 @@ fn text(f: &mut Frame, area: Rect, app: &mut App) {
         .collect();
     // Mark the chosen run.
     let chosen = app.lv.run_idx + 1;
-    if app.lv.scroll <= chosen
+    if !l.runs.is_empty()
+        && app.lv.scroll <= chosen
         && let Some(line) = shown.get_mut(chosen - app.lv.scroll)
     {
         let text: String =
