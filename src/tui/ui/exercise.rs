@@ -488,7 +488,7 @@ fn timelines(f: &mut Frame, area: Rect, app: &mut App) {
             (None, None) => {}
         }
         spans.push(Span::raw("   "));
-        for (cell, what) in lanes::LEGEND.iter().take(5) {
+        for (cell, what) in lanes::LEGEND.iter().take(6) {
             spans.push(Span::styled(
                 cell.glyph().to_string(),
                 t.cell(*cell),

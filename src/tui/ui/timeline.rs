@@ -39,20 +39,6 @@ pub(super) fn columns(width: u16, names: usize, big: bool) -> Cols {
     }
 }
 
-/// "1.5u", "0.25u": a time in units with the decimals `step` needs.
-pub fn fmt_units(units: f64, step: f64) -> String {
-    let decimals = if step >= 1.0 {
-        0
-    } else {
-        (-step.log10() - 1e-9).ceil().clamp(0.0, 6.0) as usize
-    };
-    let mut s = format!("{units:.decimals$}");
-    if s.contains('.') {
-        s = s.trim_end_matches('0').trim_end_matches('.').to_string();
-    }
-    s + "u"
-}
-
 /// Time axis: labels on `y`, tick marks on `y + 1`.
 #[allow(clippy::too_many_arguments)] // a drawing routine: position, window, clock, marks
 pub(super) fn axis(
@@ -66,35 +52,12 @@ pub(super) fn axis(
     highlight: Option<u64>,
 ) {
     let cols = w.cols;
-    let span_u = w.span as f64 / unit_ns;
-    // The smallest 1-2-5 step with labels at least 9 columns apart.
-    let mut step = 1e-6;
-    'find: for exp in -6..=9 {
-        for m in [1.0, 2.0, 5.0] {
-            step = m * 10f64.powi(exp);
-            if step / span_u * cols as f64 >= 9.0 {
-                break 'find;
-            }
-        }
-    }
-    let start_u = w.start as f64 / unit_ns;
-    let mut k = (start_u / step).ceil() as i64;
     let mut ticks = vec!['─'; cols];
-    loop {
-        let u = k as f64 * step;
-        let c = ((u - start_u) / span_u * cols as f64).round();
-        if c >= cols as f64 || !c.is_finite() {
-            break;
-        }
-        let c = c.max(0.0) as usize;
+    // Labels at least 9 columns apart.
+    for (c, label) in crate::view::axis::ticks(w, unit_ns, 9) {
         ticks[c] = '┼';
-        let label = fmt_units(u, step);
         if c + label.chars().count() <= cols + 4 {
             buf.set_stringn(x + c as u16, y, &label, cols + 4 - c, t.dim());
-        }
-        k += 1;
-        if k > 10_000 {
-            break;
         }
     }
     ticks[0] = if w.start == 0 { '├' } else { '┼' };
@@ -506,6 +469,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
             let what = match cell {
                 _ if !narrow => what,
                 Cell::Running => "run",
+                Cell::Polled => "brief",
                 Cell::Scheduled => "sched",
                 Cell::Blocking => "block",
                 Cell::Cancelled => "cancel",
@@ -585,9 +549,9 @@ fn detail(tl: &Timeline, lane: Option<&Lane>, at: u64) -> String {
             lane.name,
             m.len()
         ),
-        LaneKind::Thread(th) => format!(
-            "▸ {}: a thread of the runtime; █ where it was polling a task",
-            tl.threads.get(*th).map_or("?", |t| t.name.as_str())
+        LaneKind::Thread(_) => format!(
+            "▸ {}: a thread of the runtime; █ where it polled tasks most of the time, ╷ briefly",
+            lane.name
         ),
     }
 }
@@ -706,7 +670,7 @@ fn compare(f: &mut Frame, area: Rect, app: &mut App) {
             t.title(),
         )];
         spans.push(Span::raw("   "));
-        for (cell, what) in lanes::LEGEND.iter().take(5) {
+        for (cell, what) in lanes::LEGEND.iter().take(6) {
             spans.push(Span::styled(
                 cell.glyph().to_string(),
                 t.cell(*cell),
