@@ -6,10 +6,11 @@
 //!
 //!        0u       0.5u     1u       1.5u     2u       2.5u     3u
 //!        ├────────┼────────┼────────┼────────┼────────┼────────┤
-//!   main █░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░█░░░░░░░░░░░░░░░░█ completed 3.00u
-//! coffee █░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░█ completed 3.00u
-//!  toast █░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░█                  completed 2.00u
-//! █ running  ▓ blocking  ▒ scheduled  ░ idle  ✕ cancelled  ! panicked
+//!   main ╷░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░╷░░░░░░░░░░░░░░░░╷ completed 3.00u
+//! coffee ╷░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░╷ completed 3.00u
+//!  toast ╷░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░╷✓                 completed 2.00u
+//! █ running  ╷ brief poll  ▒ scheduled  ░ idle  ▓ blocking  ✓ done  ✕ cancelled
+//! ! panicked
 //!
 //! main: spawned at 0.00u, completed at 3.00u; 3 polls; idle 3.00u
 //! coffee: spawned at 0.00u, completed at 3.00u; 2 polls; idle 3.00u waiting on

@@ -152,9 +152,12 @@ impl Window {
 }
 
 /// Does the poll touch `[a, b)`: overlap it, or (taking no clock time) happen inside it?
-fn touches(p: &PollSpan, a: u64, b: u64) -> bool {
+/// In the last column `last` is true and the window's very end belongs to it too (a run's
+/// final poll often happens at the instant the chart ends).
+fn touches(p: &PollSpan, a: u64, b: u64, last: bool) -> bool {
     let (s, e) = (p.start.rt_ns, p.end.rt_ns);
-    s < b && (e > a || (s == e && s >= a))
+    let before_end = s < b || (last && s == b);
+    before_end && (e > a || (s == e && s >= a))
 }
 
 /// How polls cover one cell: whether any touched it, and the most time one thread spent.
@@ -166,8 +169,8 @@ struct Coverage {
 }
 
 impl Coverage {
-    fn add(&mut self, p: &PollSpan, a: u64, b: u64) {
-        if !touches(p, a, b) {
+    fn add(&mut self, p: &PollSpan, a: u64, b: u64, last: bool) {
+        if !touches(p, a, b, last) {
             return;
         }
         self.touched = true;
@@ -243,9 +246,10 @@ pub fn task_cells_with(
             continue;
         }
         coverage.clear();
+        let last = c + 1 == w.cols;
         let i = t.polls.partition_point(|p| p.end.rt_ns < a);
-        for p in t.polls[i..].iter().take_while(|p| p.start.rt_ns < b) {
-            coverage.add(p, a, b);
+        for p in t.polls[i..].iter().take_while(|p| p.start.rt_ns <= b) {
+            coverage.add(p, a, b, last);
         }
         if let Some(cell) = coverage.cell(b - a, work) {
             out[c] = cell;
@@ -305,17 +309,19 @@ pub fn thread_cells(tl: &Timeline, thread: usize, w: &Window) -> Vec<Cell> {
         Cell::Running
     };
     let mut coverage = Coverage::default();
+    let cols = out.len();
     for (c, cell) in out.iter_mut().enumerate() {
         let (a, b) = w.bounds(c);
         if a > w.clip {
             break;
         }
         coverage.clear();
+        let last = c + 1 == cols;
         let i = th.polls.partition_point(|(_, p)| p.end.rt_ns < a);
         for (_, p) in
-            th.polls[i..].iter().take_while(|(_, p)| p.start.rt_ns < b)
+            th.polls[i..].iter().take_while(|(_, p)| p.start.rt_ns <= b)
         {
-            coverage.add(p, a, b);
+            coverage.add(p, a, b, last);
         }
         if let Some(found) = coverage.cell(b - a, work) {
             *cell = found;
@@ -594,6 +600,20 @@ mod tests {
         let mut out = Vec::new();
         task_cells(&t, &w, &mut out);
         assert_eq!(out, [Cell::Running, Cell::Idle]);
+    }
+
+    #[test]
+    fn a_poll_at_the_very_end_of_the_window_marks_the_last_column() {
+        let t = task(&[(0, 20, Idle)], &[20]);
+        let w = Window {
+            start: 0,
+            span: 20,
+            cols: 2,
+            clip: u64::MAX,
+        };
+        let mut out = Vec::new();
+        task_cells(&t, &w, &mut out);
+        assert_eq!(out, [Cell::Idle, Cell::Polled]);
     }
 
     #[test]
