@@ -256,7 +256,7 @@ pub fn task_cells_with(
             continue;
         }
         let mut j = t.intervals.partition_point(|iv| iv.end.rt_ns <= a);
-        let (mut sched, mut idle) = (0u64, 0u64);
+        let (mut sched, mut idle, mut open_poll) = (0u64, 0u64, None);
         let mut any = false;
         while let Some(iv) = t.intervals.get(j) {
             if iv.start.rt_ns >= b {
@@ -268,14 +268,20 @@ pub fn task_cells_with(
             match iv.state {
                 TaskState::Scheduled => sched += ov,
                 TaskState::Idle => idle += ov,
-                // Running and blocking spells are the polls, counted above.
-                TaskState::Running | TaskState::Blocking => {}
+                // A running spell with no poll recorded: the poll still under way where a
+                // replay stops (one thread, so rules 1 and 2 hold as for a poll).
+                TaskState::Running | TaskState::Blocking => {
+                    open_poll = Some(ov)
+                }
             }
             j += 1;
         }
-        if any {
-            out[c] = longest_waiting_state(sched, idle);
-        }
+        out[c] = match open_poll {
+            Some(ns) if ns * 2 > b - a => work,
+            Some(_) => Cell::Polled,
+            None if any => longest_waiting_state(sched, idle),
+            None => Cell::Empty,
+        };
     }
     if let Some(e) = end_rt.filter(|&e| e <= w.clip)
         && let Some(c) = w.col(e)
@@ -614,6 +620,17 @@ mod tests {
         let mut out = Vec::new();
         task_cells(&t, &w, &mut out);
         assert_eq!(out, [Cell::Idle, Cell::Polled]);
+    }
+
+    #[test]
+    fn a_poll_still_under_way_at_the_end_of_a_replay_is_drawn() {
+        // The replay stops mid-poll: the running spell is there, the poll not yet.
+        let mut t = task(&[(0, 10, Idle), (10, 100, Running)], &[]);
+        t.polls.clear();
+        assert_eq!(one_cell(&t), Cell::Running);
+        let mut t = task(&[(0, 90, Idle), (90, 100, Running)], &[]);
+        t.polls.clear();
+        assert_eq!(one_cell(&t), Cell::Polled);
     }
 
     #[test]

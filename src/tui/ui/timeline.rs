@@ -120,6 +120,30 @@ fn task_status(tl: &Timeline, idx: u32, at: u64) -> (String, Cell) {
     }
 }
 
+/// The first `entries` of the legend, glyph and word (short words when `narrow`).
+pub(super) fn legend(
+    t: &Theme,
+    narrow: bool,
+    entries: usize,
+) -> Vec<Span<'static>> {
+    let mut spans = Vec::new();
+    for (cell, what) in lanes::LEGEND.into_iter().take(entries) {
+        let what = match cell {
+            _ if !narrow => what,
+            Cell::Running => "run",
+            Cell::Polled => "brief",
+            Cell::Scheduled => "sched",
+            Cell::Blocking => "block",
+            Cell::Cancelled => "cancel",
+            Cell::Panicked => "panic",
+            _ => what,
+        };
+        spans.push(Span::styled(cell.glyph().to_string(), t.cell(cell)));
+        spans.push(Span::raw(format!(" {what} ")));
+    }
+    spans
+}
+
 /// The text of a lane's status column.
 fn lane_status(tl: &Timeline, lane: &Lane, at: u64) -> (String, Cell) {
     match &lane.kind {
@@ -464,23 +488,18 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
     // Legend.
     if y < y_end {
         let narrow = area.width < 110;
-        let mut spans = vec![Span::raw(" ".repeat(cols.name as usize + 1))];
-        for (cell, what) in lanes::LEGEND {
-            let what = match cell {
-                _ if !narrow => what,
-                Cell::Running => "run",
-                Cell::Polled => "brief",
-                Cell::Scheduled => "sched",
-                Cell::Blocking => "block",
-                Cell::Cancelled => "cancel",
-                Cell::Panicked => "panic",
-                _ => what,
-            };
-            spans
-                .push(Span::styled(cell.glyph().to_string(), t.cell(cell)));
-            spans.push(Span::raw(format!(" {what} ")));
-        }
+        let mut spans = legend(&t, narrow, lanes::LEGEND.len());
         spans.push(Span::styled("◆ mark ▼ cursor", t.dim()));
+        // Under the chart when it fits, else from the left edge: every entry stays readable.
+        let width: usize =
+            spans.iter().map(|s| s.content.chars().count()).sum();
+        let indent =
+            if cols.name as usize + 1 + width <= area.width as usize {
+                cols.name as usize + 1
+            } else {
+                1
+            };
+        spans.insert(0, Span::raw(" ".repeat(indent)));
         buf.set_line(area.x, y, &Line::from(spans), area.width);
         y += 1;
     }
@@ -670,13 +689,7 @@ fn compare(f: &mut Frame, area: Rect, app: &mut App) {
             t.title(),
         )];
         spans.push(Span::raw("   "));
-        for (cell, what) in lanes::LEGEND.iter().take(6) {
-            spans.push(Span::styled(
-                cell.glyph().to_string(),
-                t.cell(*cell),
-            ));
-            spans.push(Span::raw(format!(" {what} ")));
-        }
+        spans.extend(legend(&t, area.width < 110, 6));
         buf.set_line(area.x, y_end - 1, &Line::from(spans), area.width);
     }
 }
