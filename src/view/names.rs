@@ -51,7 +51,9 @@ pub fn thread_names(tl: &Timeline) -> Vec<String> {
 }
 
 /// The threads that get a lane, (thread index, name): those that ran polls, when more than
-/// one did (one thread alone says nothing a task lane does not).
+/// one did (one thread alone says nothing a task lane does not). The main thread comes first,
+/// then the workers, then the blocking pool, each by number: threads start in an order of the
+/// OS's choosing, the lanes do not follow it.
 pub fn thread_lanes(tl: &Timeline) -> Vec<(usize, String)> {
     let busy: Vec<usize> = tl
         .threads
@@ -64,5 +66,14 @@ pub fn thread_lanes(tl: &Timeline) -> Vec<(usize, String)> {
         return Vec::new();
     }
     let names = thread_names(tl);
-    busy.into_iter().map(|i| (i, names[i].clone())).collect()
+    let mut lanes: Vec<(usize, String)> =
+        busy.into_iter().map(|i| (i, names[i].clone())).collect();
+    let group = |name: &str| match name.split(' ').next() {
+        Some("main") => 0,
+        Some("worker") => 1,
+        _ => 2,
+    };
+    // Sorting is stable and names are numbered in index order: within a group, by number.
+    lanes.sort_by_key(|(_, name)| group(name));
+    lanes
 }
