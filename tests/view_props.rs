@@ -49,17 +49,7 @@ fn runs() -> Vec<(String, Vec<(String, String)>)> {
     assert!(errors.is_empty(), "{errors:?}");
     for l in lessons {
         for r in l.runs {
-            let knobs = r
-                .knobs
-                .iter()
-                .map(|(k, v)| {
-                    let v = match v {
-                        toml::Value::String(s) => s.clone(),
-                        other => other.to_string(),
-                    };
-                    (k.clone(), v)
-                })
-                .collect();
+            let knobs = r.settings();
             runs.push((r.scenario, knobs));
         }
     }
@@ -255,17 +245,7 @@ fn lesson_runs(id: &str) -> Vec<(String, Vec<(String, String)>)> {
         .runs
         .into_iter()
         .map(|r| {
-            let knobs = r
-                .knobs
-                .iter()
-                .map(|(k, v)| {
-                    let v = match v {
-                        toml::Value::String(s) => s.clone(),
-                        other => other.to_string(),
-                    };
-                    (k.clone(), v)
-                })
-                .collect();
+            let knobs = r.settings();
             (r.scenario, knobs)
         })
         .collect()

@@ -525,17 +525,22 @@ mod tests {
         }
     }
 
-    /// One column covering [0, 100).
-    fn one_cell(t: &TaskLine) -> Cell {
+    /// The task's cells over `[0, span)` in `cols` columns.
+    fn cells(t: &TaskLine, span: u64, cols: usize) -> Vec<Cell> {
         let w = Window {
             start: 0,
-            span: 100,
-            cols: 1,
+            span,
+            cols,
             clip: u64::MAX,
         };
         let mut out = Vec::new();
         task_cells(t, &w, &mut out);
-        out[0]
+        out
+    }
+
+    /// One column covering [0, 100).
+    fn one_cell(t: &TaskLine) -> Cell {
+        cells(t, 100, 1)[0]
     }
 
     use TaskState::{Idle, Running, Scheduled};
@@ -597,29 +602,13 @@ mod tests {
     #[test]
     fn poll_ending_at_a_column_edge_does_not_mark_the_next_column() {
         let t = task(&[(0, 10, Running), (10, 20, Idle)], &[]);
-        let w = Window {
-            start: 0,
-            span: 20,
-            cols: 2,
-            clip: u64::MAX,
-        };
-        let mut out = Vec::new();
-        task_cells(&t, &w, &mut out);
-        assert_eq!(out, [Cell::Running, Cell::Idle]);
+        assert_eq!(cells(&t, 20, 2), [Cell::Running, Cell::Idle]);
     }
 
     #[test]
     fn a_poll_at_the_very_end_of_the_window_marks_the_last_column() {
         let t = task(&[(0, 20, Idle)], &[20]);
-        let w = Window {
-            start: 0,
-            span: 20,
-            cols: 2,
-            clip: u64::MAX,
-        };
-        let mut out = Vec::new();
-        task_cells(&t, &w, &mut out);
-        assert_eq!(out, [Cell::Idle, Cell::Polled]);
+        assert_eq!(cells(&t, 20, 2), [Cell::Idle, Cell::Polled]);
     }
 
     #[test]
