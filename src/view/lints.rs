@@ -100,14 +100,14 @@ impl Lint {
                 if *count == 1 { "" } else { "s" }
             ),
             Lint::Leaked { tasks } => {
-                let (verb, pronoun) = if tasks.len() == 1 {
-                    ("was", "it")
+                let (verb, each) = if tasks.len() == 1 {
+                    ("was", "")
                 } else {
-                    ("were", "them")
+                    ("were", "for each, ")
                 };
                 format!(
-                    "leaked: {} {verb} still alive when the run finished: nobody waited for \
-                     {pronoun}{}; keep its JoinHandle, a JoinSet or a TaskTracker and wait for it",
+                    "leaked: {} {verb} still alive when the run finished: {each}nobody waited \
+                     for it{}; keep its JoinHandle, a JoinSet or a TaskTracker and wait for it",
                     names(tl, tasks),
                     tasks
                         .first()
@@ -284,5 +284,119 @@ pub fn ms(ns: u64) -> String {
         format!("{ms:.1} ms")
     } else {
         format!("{ms:.0} ms")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::trace::{
+        Clock, Event, EventKind, Header, Outcome as TaskOutcome, TaskInfo,
+        ThreadInfo, Trace,
+    };
+
+    /// On the real clock (1 ms steps): `spin` computes 20 ms in its one poll and wakes itself
+    /// meanwhile; `leaky` is still waiting when `main` returns.
+    fn run() -> Timeline {
+        let mut trace =
+            Trace::empty(Header::new("lints", Clock::Real, 1000.0));
+        trace.threads = vec![ThreadInfo {
+            idx: 0,
+            name: "main".into(),
+        }];
+        let task = |idx: u32, name: &str, kind: TaskKind| TaskInfo {
+            idx,
+            tokio_id: idx as u64 + 1,
+            name: name.into(),
+            kind,
+            spawned_at: None,
+            parent: (idx > 0).then_some(0),
+            probe: false,
+        };
+        trace.tasks = vec![
+            task(0, "", TaskKind::BlockOn),
+            task(1, "spin", TaskKind::Task),
+            task(2, "leaky", TaskKind::Task),
+        ];
+        let ms = 1_000_000;
+        let ev =
+            |kind, at: u64, a, flag| Event::new(kind, at * ms, 0, a, flag);
+        use EventKind::*;
+        trace.events = vec![
+            ev(TaskSpawn, 1, 0, 0),
+            ev(PollStart, 2, 0, 0),
+            ev(TaskSpawn, 3, 1, 0),
+            ev(TaskSpawn, 4, 2, 0),
+            ev(PollEnd, 5, 0, 0),
+            ev(PollStart, 6, 1, 0),
+            ev(Wake, 7, 1, 0),
+            ev(Outcome, 25, 1, TaskOutcome::Completed as u8),
+            ev(PollEnd, 26, 1, 0),
+            ev(PollStart, 27, 2, 0),
+            ev(PollEnd, 28, 2, 0),
+            ev(PollStart, 30, 0, 0),
+            ev(RunEnd, 31, 0, 0),
+            ev(Outcome, 32, 0, TaskOutcome::Completed as u8),
+            ev(PollEnd, 33, 0, 0),
+        ];
+        trace.validate().expect("a consistent trace");
+        Timeline::from_trace(&trace)
+    }
+
+    #[test]
+    fn a_run_lists_its_blocked_runtime_and_its_leak() {
+        let tl = run();
+        let lints = run_lints(&tl);
+        let words: Vec<String> =
+            lints.iter().map(|l| l.sentence(&tl, true)).collect();
+        assert_eq!(lints.len(), 2, "{words:#?}");
+        assert!(
+            words[0].starts_with(
+                "`spin` blocked the runtime: one poll held its thread for 20 ms at 0.01u"
+            ),
+            "{words:#?}"
+        );
+        assert!(
+            words[1].starts_with(
+                "leaked: `leaky` was still alive when the run finished: nobody waited for it;"
+            ),
+            "{words:#?}"
+        );
+    }
+
+    #[test]
+    fn a_task_lists_what_it_did_wrong() {
+        let tl = run();
+        let spin = tl.task("spin").unwrap();
+        let lints = task_lints(&tl, spin);
+        assert!(matches!(lints[0], Lint::BlockedRuntime { task: 1, .. }));
+        assert_eq!(lints[1], Lint::NeverYielded { task: 1 });
+        assert_eq!(lints[2], Lint::SelfWakes { task: 1, count: 1 });
+        assert_eq!(lints.len(), 3);
+        // Without wall-clock figures (snapshots), the limit stands in for the measure.
+        let quiet = lints[0].sentence(&tl, false);
+        assert!(quiet.contains("for over 10 ms"), "{quiet}");
+        assert!(!quiet.contains("20 ms"), "{quiet}");
+        let leaky = tl.task("leaky").unwrap();
+        assert_eq!(
+            task_lints(&tl, leaky),
+            // Idle on nothing a timer or a resource would wake: its waker is lost.
+            [
+                Lint::Leaked { tasks: vec![2] },
+                Lint::NeverWokenAgain { task: 2 }
+            ]
+        );
+    }
+
+    #[test]
+    fn several_leaks_read_as_one_sentence() {
+        let tl = run();
+        let both = Lint::Leaked { tasks: vec![1, 2] };
+        assert!(
+            both.sentence(&tl, true).starts_with(
+                "leaked: `spin`, `leaky` were still alive when the run finished: for each, \
+                 nobody waited for it;"
+            )
+        );
     }
 }
