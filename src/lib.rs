@@ -1,7 +1,7 @@
 //! asyncscope: record what a real tokio runtime does, and show it as a per-task timeline.
 //!
 //! Data flows one way: scenario → recorder → [`trace::Trace`] → [`timeline::Timeline`] →
-//! exporters, grader, TUI.
+//! [`view`] (cells, axis, names, lints) → exporters, grader, TUI.
 
 pub mod exercise;
 pub mod export;
@@ -14,3 +14,4 @@ pub mod scenarios;
 pub mod timeline;
 pub mod trace;
 pub mod tui;
+pub mod view;

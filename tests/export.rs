@@ -113,10 +113,14 @@ fn chrome_export_of_cancel_at_is_a_well_formed_trace() {
     assert!((cancel["ts"].as_f64().unwrap() - 2_500_000.0).abs() < 1.0);
     assert!(matches!(cancel["s"].as_str(), Some("t" | "g")));
 
-    // Threads are named.
-    assert!(events.iter().any(|e| ph(e) == "M"
-        && e["name"] == "thread_name"
-        && e["args"]["name"].as_str().unwrap().starts_with("worker")));
+    // Threads are named for what they are: on a current_thread runtime, the one thread is
+    // the thread that ran `block_on`, not a worker.
+    let thread_names: Vec<&str> = events
+        .iter()
+        .filter(|e| ph(e) == "M" && e["name"] == "thread_name")
+        .map(|e| e["args"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(thread_names, ["main thread"]);
 }
 
 #[test]
@@ -132,8 +136,13 @@ fn chrome_export_names_the_blocking_pool_and_counts_heartbeat_lag() {
         .filter(|e| e["ph"] == "M" && e["name"] == "thread_name")
         .map(|e| e["args"]["name"].as_str().unwrap())
         .collect();
-    assert!(thread_names.contains(&"worker 1"), "{thread_names:?}");
+    assert!(thread_names.contains(&"main thread"), "{thread_names:?}");
     assert!(thread_names.contains(&"blocking 1"), "{thread_names:?}");
+    // A current_thread runtime has no workers but the thread that runs it.
+    assert!(
+        !thread_names.iter().any(|n| n.starts_with("worker")),
+        "{thread_names:?}"
+    );
     let counters = events.iter().filter(|e| e["ph"] == "C").count();
     assert_eq!(counters, tl.heartbeats.len());
     assert!(counters > 0);
@@ -329,7 +338,7 @@ fn runtime_clock_part(text: &str) -> String {
     let mut skipping = false;
     for line in text.lines() {
         if line.starts_with("heartbeat")
-            || line.contains("held the runtime thread")
+            || line.contains("blocked the runtime")
         {
             skipping = true;
             continue;
@@ -363,7 +372,7 @@ fn text_export_of_breakfast_fits_80_columns() {
             .iter()
             .find(|l| {
                 l.trim_start().starts_with(&format!("{name} "))
-                    && l.contains('█')
+                    && l.contains('╷')
             })
             .unwrap_or_else(|| panic!("no lane for {name}:\n{text}"))
     };
@@ -412,17 +421,17 @@ fn text_export_of_cancel_at_shows_cancellations() {
         text.lines()
             .find(|l| {
                 l.trim_start().starts_with(&format!("{name} "))
-                    && l.contains('█')
+                    && l.contains('╷')
             })
             .unwrap_or_else(|| panic!("no lane for {name}:\n{text}"))
             .to_string()
     };
     for name in ["A", "B"] {
         let l = lane(name);
-        assert!(l.ends_with("█✕        cancelled 2.60u"), "{l}");
+        assert!(l.ends_with("╷✕        cancelled 2.60u"), "{l}");
     }
-    assert!(lane("C").ends_with("█                  completed 2.00u"));
-    assert!(lane("main").ends_with("██        completed 2.60u"));
+    assert!(lane("C").ends_with("╷✓                 completed 2.00u"));
+    assert!(lane("main").ends_with("╷╷✓       completed 2.60u"));
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(flat.contains(
         "A: spawned at 0.00u, cancelled at 2.60u; 3 polls; idle 2.60u (2.50u on Sleep 3000 ms, \
@@ -466,7 +475,9 @@ fn text_export_warns_about_a_blocked_runtime() {
     assert!(text.contains("heartbeat (probe, not drawn)"), "{text}");
     assert!(text.contains("lag p50"));
     assert!(
-        text.contains("warning: cpu-job held the runtime thread for"),
+        text.contains(
+            "warning: `cpu-job` blocked the runtime: one poll held its thread for"
+        ),
         "{text}"
     );
     assert!(text.contains("blocking_heartbeat.rs:"));
@@ -562,7 +573,7 @@ fn text_export_shows_panics_leaks_and_long_names() {
         assert!(crunch.contains('▓'), "{crunch}");
         assert!(text.contains('…'), "the long name is cut:\n{text}");
         let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
-        assert!(flat.contains("warning: leaked: a-task-with-a-rather-long-name was still alive"));
+        assert!(flat.contains("warning: leaked: `a-task-with-a-rather-long-name` was still alive"));
         assert!(flat.contains("0.50u boom: about to fail"));
     }
     let doc = json::to_value(&tl);

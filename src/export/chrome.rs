@@ -7,8 +7,9 @@
 //!   the end of the trace), `"cat":"task"`, `"id"` = the task's index in the trace, `"name"` =
 //!   its name, with its tokio id, kind and outcome in `args`;
 //! - each poll is a complete event (`"ph":"X"`) on the thread that ran it (`tid` is the
-//!   thread's index plus one; `thread_name` metadata events name the threads "worker N" or
-//!   "blocking N"), with the task's name and ids in `args`;
+//!   thread's index plus one; `thread_name` metadata events name the threads "main thread",
+//!   "worker N" or "blocking N", as the text export and the TUI do), with the task's name and
+//!   ids in `args`;
 //! - marks are instant events (`"ph":"i"`) on the thread of the task that set them (`"s":"t"`),
 //!   or global (`"s":"g"`) when no task was being polled;
 //! - heartbeat lag, when the run had a heartbeat, is a counter (`"ph":"C"`, "heartbeat lag",
@@ -144,15 +145,8 @@ pub fn to_value(timeline: &Timeline) -> Value {
         "ph": "M", "pid": PID, "name": "process_name",
         "args": {"name": format!("asyncscope: {}", tl.header.scenario)},
     }));
-    let (mut workers, mut blocking) = (0, 0);
-    for th in &tl.threads {
-        let name = if th.blocking_pool {
-            blocking += 1;
-            format!("blocking {blocking}")
-        } else {
-            workers += 1;
-            format!("worker {workers}")
-        };
+    let thread_names = crate::view::names::thread_names(tl);
+    for (th, name) in tl.threads.iter().zip(thread_names) {
         let tid = th.idx as u32 + 1;
         events.push(json!({
             "ph": "M", "pid": PID, "tid": tid, "name": "thread_name",

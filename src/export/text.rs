@@ -6,10 +6,11 @@
 //!
 //!        0u       0.5u     1u       1.5u     2u       2.5u     3u
 //!        ├────────┼────────┼────────┼────────┼────────┼────────┤
-//!   main █░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░█░░░░░░░░░░░░░░░░█ completed 3.00u
-//! coffee █░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░█ completed 3.00u
-//!  toast █░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░█                  completed 2.00u
-//! █ running  ▓ blocking  ▒ scheduled  ░ idle  ✕ cancelled  ! panicked
+//!   main ╷░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░╷░░░░░░░░░░░░░░░░╷ completed 3.00u
+//! coffee ╷░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░╷ completed 3.00u
+//!  toast ╷░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░╷✓                 completed 2.00u
+//! █ running  ╷ brief poll  ▒ scheduled  ░ idle  ▓ blocking  ✓ done  ✕ cancelled
+//! ! panicked
 //!
 //! main: spawned at 0.00u, completed at 3.00u; 3 polls; idle 3.00u
 //! coffee: spawned at 0.00u, completed at 3.00u; 2 polls; idle 3.00u waiting on
@@ -17,28 +18,25 @@
 //! …
 //! ```
 //!
-//! Every column covers an equal slice of the runtime clock and shows one glyph: `█` running (a
-//! poll touched the slice, even one that took no virtual time), `▓` blocking-pool work, `▒`
-//! scheduled (most of the slice), `░` idle, `✕`/`!` where the task ended cancelled/panicked,
-//! blank where it was not alive. Probe tasks (the heartbeat) get no lane, only a summary line.
+//! Every column covers an equal slice of the runtime clock and shows one glyph, by the rule of
+//! [`crate::view::cells`] (the TUI draws the same cells): `█` running for most of the slice
+//! (`▓` on the blocking pool), `╷` a briefer poll (every poll on a paused clock), otherwise
+//! the longest of `▒` scheduled and `░` idle; `✕`/`!` where the task ended cancelled/panicked,
+//! `✓` just after it completed, blank where it was not alive. With more than one thread at
+//! work, a lane per thread follows (`main thread`, `worker N`, `blocking N`). Probe tasks (the
+//! heartbeat) get no lane, only a summary line.
 //! Every line fits the width; long sentences wrap.
 
-use crate::timeline::{End, TaskLine, TaskState, ThreadLine, Timeline};
+use crate::timeline::{TaskLine, TaskState, Timeline};
 use crate::trace::{ResourceIdx, TaskKind};
+use crate::view::cells::{task_cells, thread_cells};
+use crate::view::lints::{ms as fmt_ms, run_lints};
+use crate::view::{Cell, LEGEND, Window, axis, names};
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 /// Narrower widths are widened to this.
 pub const MIN_WIDTH: u16 = 40;
-/// Polls longer than this (wall clock) get a warning: nothing else ran on that thread meanwhile.
-pub const LONG_POLL_MS: u64 = 10;
-
-const RUNNING: char = '█';
-const BLOCKING: char = '▓';
-const SCHEDULED: char = '▒';
-const IDLE: char = '░';
-const CANCELLED: char = '✕';
-const PANICKED: char = '!';
 
 /// The timeline as text, no line wider than `width` characters (at least [`MIN_WIDTH`]).
 pub fn render(timeline: &Timeline, width: u16) -> String {
@@ -159,16 +157,6 @@ fn fmt_u(tl: &Timeline, rt_ns: u64) -> String {
     format!("{:.2}u", tl.units(rt_ns))
 }
 
-/// A wall-clock duration in ms, "0.1 ms", "200 ms".
-fn fmt_ms(ns: u64) -> String {
-    let ms = ns as f64 / 1e6;
-    if ms < 10.0 {
-        format!("{ms:.1} ms")
-    } else {
-        format!("{ms:.0} ms")
-    }
-}
-
 fn header(tl: &Timeline, out: &mut Out) {
     let h = &tl.header;
     if h.title.is_empty() {
@@ -196,15 +184,6 @@ fn header(tl: &Timeline, out: &mut Out) {
     out.packed(&parts, " · ", 2);
 }
 
-/// Tasks that get a lane: not probes; the root first, then in spawn order.
-fn lanes(tl: &Timeline) -> Vec<&TaskLine> {
-    let mut lanes: Vec<&TaskLine> = tl.scenario_tasks().collect();
-    lanes.sort_by_key(|t| {
-        (t.info.kind != TaskKind::BlockOn, t.spawned, t.info.idx)
-    });
-    lanes
-}
-
 /// How the time axis is cut into columns.
 struct Axis {
     /// Chart columns: `ticks * per_tick`.
@@ -218,53 +197,19 @@ struct Axis {
 }
 
 impl Axis {
-    /// The column holding moment `rt_ns`.
-    fn col(&self, rt_ns: u64) -> usize {
-        let x = rt_ns as f64 * self.cols as f64 / self.span_ns;
-        ((x + 1e-9).floor().max(0.0) as usize).min(self.cols - 1)
-    }
-
-    /// The columns an interval touches: those it overlaps, or the one holding it if it is empty.
-    fn cols_of(
-        &self,
-        start: u64,
-        end: u64,
-    ) -> std::ops::RangeInclusive<usize> {
-        let first = self.col(start);
-        if end <= start {
-            return first..=first;
+    /// The window of the runtime clock the chart draws.
+    fn window(&self) -> Window {
+        Window {
+            start: 0,
+            span: self.span_ns.round() as u64,
+            cols: self.cols,
+            clip: u64::MAX,
         }
-        let x = end as f64 * self.cols as f64 / self.span_ns;
-        let last = ((x - 1e-9).ceil() as usize)
-            .saturating_sub(1)
-            .min(self.cols - 1);
-        first..=last.max(first)
-    }
-
-    /// Runtime-clock ns of the overlap of `[start, end)` with column `col`.
-    fn overlap(&self, col: usize, start: u64, end: u64) -> f64 {
-        let slice = self.span_ns / self.cols as f64;
-        let (a, b) = (col as f64 * slice, (col + 1) as f64 * slice);
-        ((end as f64).min(b) - (start as f64).max(a)).max(0.0)
     }
 
     fn label(&self, i: usize) -> String {
-        label(i as f64 * self.step, self.step)
+        axis::label(i as f64 * self.step, self.step)
     }
-}
-
-/// "0u", "0.5u", "12u": a tick's label with as many decimals as the step needs.
-fn label(units: f64, step: f64) -> String {
-    let decimals = if step >= 1.0 {
-        0
-    } else {
-        (-step.log10() - 1e-9).ceil() as usize
-    };
-    let mut s = format!("{units:.decimals$}");
-    if s.contains('.') {
-        s = s.trim_end_matches('0').trim_end_matches('.').to_string();
-    }
-    s + "u"
 }
 
 /// Picks the smallest 1-2-5 step whose labels do not crowd each other in `avail` columns.
@@ -281,23 +226,20 @@ fn choose_axis(total_units: f64, unit_ns: f64, avail: usize) -> Axis {
             span_ns: ticks as f64 * step * unit_ns,
         }
     };
-    for exp in -6..=9 {
-        for m in [1.0, 2.0, 5.0] {
-            let step = m * 10f64.powi(exp);
-            // A run that overshoots a tick by a hair (real clocks do) ends in the last column.
-            let hair = (0.02 * step).max(0.01 * total);
-            let ticks = ((total - hair) / step).ceil().max(1.0) as usize;
-            if ticks > avail {
-                continue;
-            }
-            let per_tick = avail / ticks;
-            let widest = (0..=ticks)
-                .map(|i| char_len(&label(i as f64 * step, step)))
-                .max()
-                .unwrap_or(2);
-            if per_tick >= (widest + 2).max(6) {
-                return make(step, ticks);
-            }
+    for step in axis::steps() {
+        // A run that overshoots a tick by a hair (real clocks do) ends in the last column.
+        let hair = (0.02 * step).max(0.01 * total);
+        let ticks = ((total - hair) / step).ceil().max(1.0) as usize;
+        if ticks > avail {
+            continue;
+        }
+        let per_tick = avail / ticks;
+        let widest = (0..=ticks)
+            .map(|i| char_len(&axis::label(i as f64 * step, step)))
+            .max()
+            .unwrap_or(2);
+        if per_tick >= (widest + 2).max(6) {
+            return make(step, ticks);
         }
     }
     // Too narrow for any tick but the ends.
@@ -312,17 +254,23 @@ fn outcome_text(tl: &Timeline, t: &TaskLine) -> String {
     }
 }
 
-fn chart(tl: &Timeline, out: &mut Out) {
-    let lanes = lanes(tl);
-    let w = out.width;
-    let outcomes: Vec<String> =
-        lanes.iter().map(|t| outcome_text(tl, t)).collect();
-    let outcome_w = outcomes.iter().map(|s| char_len(s)).max().unwrap_or(0);
-    let threads = thread_lanes(tl);
-    let longest_name = lanes
+/// Widths and the axis of the chart at one text width.
+struct Layout {
+    name_w: usize,
+    axis: Axis,
+}
+
+fn layout(tl: &Timeline, width: usize) -> Layout {
+    let w = width;
+    let outcome_w = names::task_lanes(tl)
+        .iter()
+        .map(|t| char_len(&outcome_text(tl, t)))
+        .max()
+        .unwrap_or(0);
+    let longest_name = names::task_lanes(tl)
         .iter()
         .map(|t| char_len(&t.label()))
-        .chain(threads.iter().map(|(name, _)| char_len(name)))
+        .chain(names::thread_lanes(tl).iter().map(|(_, n)| char_len(n)))
         .max()
         .unwrap_or(4);
     // Names get up to 14 columns, but the chart keeps at least 16.
@@ -340,6 +288,25 @@ fn chart(tl: &Timeline, out: &mut Out) {
         }
         avail -= 1;
     };
+    Layout { name_w, axis }
+}
+
+/// The window of the runtime clock the chart of [`render`] at `width` draws: its lanes are
+/// [`crate::view::cells`] of this window.
+pub fn chart_window(timeline: &Timeline, width: u16) -> Window {
+    layout(timeline, width.max(MIN_WIDTH) as usize)
+        .axis
+        .window()
+}
+
+fn glyphs(cells: &[Cell]) -> String {
+    cells.iter().map(|c| c.glyph()).collect()
+}
+
+fn chart(tl: &Timeline, out: &mut Out) {
+    let lanes = names::task_lanes(tl);
+    let Layout { name_w, axis } = layout(tl, out.width);
+    let window = axis.window();
 
     // The axis: labels over tick marks.
     let pad = " ".repeat(name_w + 1);
@@ -370,64 +337,27 @@ fn chart(tl: &Timeline, out: &mut Out) {
     }
     out.line(&ticks);
 
-    for (t, outcome) in lanes.iter().zip(&outcomes) {
+    let mut cells = Vec::new();
+    for t in &lanes {
         let name = fit_name(&t.label(), name_w);
-        let lane = lane(t, &axis, tl.end.rt_ns);
-        out.line(&format!("{name:>name_w$} {lane} {outcome}"));
+        task_cells(t, &window, &mut cells);
+        let outcome = outcome_text(tl, t);
+        out.line(&format!("{name:>name_w$} {} {outcome}", glyphs(&cells)));
     }
     if lanes.is_empty() {
         out.line("(no tasks recorded)");
     }
-    for (name, th) in &threads {
-        let glyph = if th.blocking_pool { BLOCKING } else { RUNNING };
-        let mut cols = vec![' '; axis.cols];
-        for (_, p) in &th.polls {
-            for c in axis.cols_of(p.start.rt_ns, p.end.rt_ns) {
-                cols[c] = glyph;
-            }
-        }
-        let lane: String = cols.into_iter().collect();
-        let name = fit_name(name, name_w);
+    for (i, name) in names::thread_lanes(tl) {
+        let name = fit_name(&name, name_w);
+        let lane = glyphs(&thread_cells(tl, i, &window));
         out.line(&format!("{name:>name_w$} {lane}"));
     }
 
-    let legend = [
-        format!("{RUNNING} running"),
-        format!("{BLOCKING} blocking"),
-        format!("{SCHEDULED} scheduled"),
-        format!("{IDLE} idle"),
-        format!("{CANCELLED} cancelled"),
-        format!("{PANICKED} panicked"),
-    ];
+    let legend: Vec<String> = LEGEND
+        .iter()
+        .map(|(cell, what)| format!("{} {what}", cell.glyph()))
+        .collect();
     out.packed(&legend, "  ", 0);
-}
-
-/// With more than one thread at work, a lane per thread shows where the parallelism is: the
-/// thread that ran `main` (block_on), the runtime's workers, the blocking pool.
-fn thread_lanes(tl: &Timeline) -> Vec<(String, &ThreadLine)> {
-    let busy: Vec<&ThreadLine> =
-        tl.threads.iter().filter(|t| !t.polls.is_empty()).collect();
-    if busy.len() < 2 {
-        return Vec::new();
-    }
-    let (mut workers, mut pool) = (0, 0);
-    busy.into_iter()
-        .map(|th| {
-            let ran_main = th.polls.iter().any(|(task, _)| {
-                tl.tasks[*task as usize].info.kind == TaskKind::BlockOn
-            });
-            let name = if ran_main {
-                "main thread".to_string()
-            } else if th.blocking_pool {
-                pool += 1;
-                format!("blocking {pool}")
-            } else {
-                workers += 1;
-                format!("worker {workers}")
-            };
-            (name, th)
-        })
-        .collect()
 }
 
 fn fit_name(name: &str, w: usize) -> String {
@@ -439,66 +369,6 @@ fn fit_name(name: &str, w: usize) -> String {
         s.push('…');
         s
     }
-}
-
-/// One task's lane, `axis.cols` characters.
-fn lane(t: &TaskLine, axis: &Axis, trace_end_ns: u64) -> String {
-    let n = axis.cols;
-    let blocking_task = t.info.kind == TaskKind::Blocking;
-    let mut work = vec![false; n];
-    let mut blocking = vec![false; n];
-    let mut scheduled = vec![0.0f64; n];
-    let mut idle = vec![0.0f64; n];
-    let mut touched_scheduled = vec![false; n];
-    for p in &t.polls {
-        for c in axis.cols_of(p.start.rt_ns, p.end.rt_ns) {
-            if blocking_task {
-                blocking[c] = true;
-            } else {
-                work[c] = true;
-            }
-        }
-    }
-    for iv in &t.intervals {
-        let (a, b) = (iv.start.rt_ns, iv.end.rt_ns);
-        for c in axis.cols_of(a, b) {
-            match iv.state {
-                TaskState::Running => work[c] = true,
-                TaskState::Blocking => blocking[c] = true,
-                TaskState::Scheduled => {
-                    scheduled[c] += axis.overlap(c, a, b);
-                    touched_scheduled[c] = true;
-                }
-                TaskState::Idle => idle[c] += axis.overlap(c, a, b),
-            }
-        }
-    }
-    let first = axis.col(t.spawned.rt_ns);
-    let last = axis.col(t.ended.map_or(trace_end_ns, |e| e.rt_ns));
-    let end_glyph = match (t.ended, t.end) {
-        (Some(_), End::Cancelled) => Some(CANCELLED),
-        (Some(_), End::Panicked) => Some(PANICKED),
-        _ => None,
-    };
-    (0..n)
-        .map(|c| {
-            if c < first || c > last {
-                ' '
-            } else if c == last && end_glyph.is_some() {
-                end_glyph.unwrap_or(' ')
-            } else if work[c] {
-                RUNNING
-            } else if blocking[c] {
-                BLOCKING
-            } else if scheduled[c] > idle[c]
-                || (idle[c] == 0.0 && touched_scheduled[c])
-            {
-                SCHEDULED
-            } else {
-                IDLE
-            }
-        })
-        .collect()
 }
 
 /// Is `r` asyncscope's own timer (the run's time limit)? It names nothing a learner waits on.
@@ -623,7 +493,7 @@ fn task_words(tl: &Timeline, t: &TaskLine) -> String {
 }
 
 fn words(tl: &Timeline, out: &mut Out) {
-    for t in lanes(tl) {
+    for t in names::task_lanes(tl) {
         out.wrapped(&task_words(tl, t), 4);
     }
 
@@ -692,64 +562,12 @@ fn value_words(v: &serde_json::Value) -> String {
     }
 }
 
-/// Sentences about what went wrong, each starting "warning:".
+/// The run's lints, each a sentence starting "warning:".
 fn warnings(tl: &Timeline) -> Vec<String> {
-    let mut w = Vec::new();
-    let limit_ns = LONG_POLL_MS * 1_000_000;
-    for t in tl.scenario_tasks() {
-        if t.info.kind == TaskKind::Blocking {
-            continue; // holding a blocking-pool thread is what it is for
-        }
-        let Some(longest) = t.longest_poll() else {
-            continue;
-        };
-        if longest.wall_ns() <= limit_ns {
-            continue;
-        }
-        let mut s = format!(
-            "warning: {} held the runtime thread for {} in one poll",
-            t.label(),
-            fmt_ms(longest.wall_ns())
-        );
-        let more =
-            t.polls.iter().filter(|p| p.wall_ns() > limit_ns).count();
-        if more > 1 {
-            let _ = write!(s, " ({more} polls over {LONG_POLL_MS} ms)");
-        }
-        if let Some(at) = &t.info.spawned_at {
-            let _ = write!(s, " ({}:{})", at.file, at.line);
-        }
-        s.push_str(": nothing else could run on that thread meanwhile");
-        w.push(s);
-    }
-    let leaks = tl.leaks();
-    if !leaks.is_empty() {
-        let names: Vec<String> = leaks
-            .iter()
-            .filter_map(|i| tl.tasks.get(*i as usize))
-            .map(TaskLine::label)
-            .collect();
-        let (verb, pronoun) = if names.len() == 1 {
-            ("was", "it")
-        } else {
-            ("were", "them")
-        };
-        w.push(format!(
-            "warning: leaked: {} {verb} still alive when the scenario finished (nobody waited \
-             for {pronoun})",
-            names.join(", ")
-        ));
-    }
-    if let Some(d) = tl.deadlock() {
-        w.push(format!("warning: {}", tl.describe_deadlock(&d)));
-    }
-    if tl.timed_out {
-        w.push(format!(
-            "warning: timed out: the run was stopped at its time limit, {}",
-            fmt_u(tl, tl.finish_stamp().rt_ns)
-        ));
-    }
-    w
+    run_lints(tl)
+        .iter()
+        .map(|l| format!("warning: {}", l.sentence(tl, true)))
+        .collect()
 }
 
 #[cfg(test)]
@@ -765,14 +583,6 @@ mod tests {
         assert_eq!(wrap("", 10, 2), [""]);
         assert_eq!(wrap("  two\nlines", 40, 4), ["  two lines"]);
         assert_eq!(wrap("ab", 0, 0), ["a", "b"]);
-    }
-
-    #[test]
-    fn labels_have_the_decimals_the_step_needs() {
-        assert_eq!(label(0.0, 0.5), "0u");
-        assert_eq!(label(1.5, 0.5), "1.5u");
-        assert_eq!(label(0.05, 0.05), "0.05u");
-        assert_eq!(label(20.0, 10.0), "20u");
     }
 
     #[test]

@@ -6,6 +6,7 @@
 
 use crate::timeline::{End, PollSpan, Stamp, Timeline};
 use crate::trace::{Location, TaskKind};
+use crate::view::lints::{self, Lint};
 use serde::Deserialize;
 
 /// One check and its parameters, as written in `info.toml`: `{ check = "no_leaks" }`.
@@ -192,16 +193,15 @@ impl Check {
         match self {
             Check::Finishes => {
                 if tl.timed_out {
-                    let why = tl
-                        .deadlock()
-                        .map(|d| format!(": {}", tl.describe_deadlock(&d)))
-                        .unwrap_or_default();
-                    (
-                        false,
-                        format!(
-                            "your code never finished; it was stopped after {total:.1}u{why}"
-                        ),
-                    )
+                    let mut lints = vec![Lint::TimedOut {
+                        at: tl.finish_stamp(),
+                    }];
+                    lints.extend(tl.deadlock().map(Lint::Deadlock));
+                    let words: Vec<String> = lints
+                        .iter()
+                        .map(|l| l.sentence(tl, true))
+                        .collect();
+                    (false, words.join(": "))
                 } else {
                     (true, format!("finished in {total:.2}u"))
                 }
@@ -312,36 +312,21 @@ impl Check {
                 }
             }
             Check::NotBlocking { max_poll_ms } => {
+                let limit_ns = (*max_poll_ms * 1e6) as u64;
                 match longest_runtime_poll(tl) {
-                    Some((task, poll))
-                        if poll.wall_ns() as f64 / 1e6 > *max_poll_ms =>
-                    {
+                    Some((task, poll)) => {
                         let t = &tl.tasks[task as usize];
-                        let at = tl.units(poll.start.rt_ns);
-                        // `main` was spawned by the harness, not by the learner's code.
-                        let spawned_at =
-                            t.info.spawned_at.as_ref().filter(|_| {
-                                t.info.kind != TaskKind::BlockOn
-                            });
-                        (
-                            false,
-                            format!(
-                                "`{}` blocked the runtime: one poll held the thread for {:.0} ms \
-                             at {at:.2}u, and nothing else could run meanwhile{}; use an async \
-                             wait, or move the work to spawn_blocking",
-                                t.label(),
-                                poll.wall_ns() as f64 / 1e6,
-                                location_hint(spawned_at, "spawned at")
+                        match lints::blocked_runtime(t, limit_ns) {
+                            Some(lint) => (false, lint.sentence(tl, true)),
+                            None => (
+                                true,
+                                format!(
+                                    "no poll held the thread long (longest {:.1} ms)",
+                                    poll.wall_ns() as f64 / 1e6
+                                ),
                             ),
-                        )
+                        }
                     }
-                    Some((_, poll)) => (
-                        true,
-                        format!(
-                            "no poll held the thread long (longest {:.1} ms)",
-                            poll.wall_ns() as f64 / 1e6
-                        ),
-                    ),
                     None => (true, "nothing ran".into()),
                 }
             }
@@ -350,24 +335,14 @@ impl Check {
                 if leaks.is_empty() {
                     (true, "every task you spawned had ended when your code returned".into())
                 } else {
-                    let t = &tl.tasks[leaks[0] as usize];
                     (
                         false,
-                        format!(
-                            "{} still running when your code returned: nobody waited for it \
-                             (a leaked task){}; keep its JoinHandle, a JoinSet or a \
-                             TaskTracker and wait for it",
-                            names(tl, &leaks),
-                            location_hint(
-                                t.info.spawned_at.as_ref(),
-                                "spawned at"
-                            )
-                        ),
+                        Lint::Leaked { tasks: leaks }.sentence(tl, true),
                     )
                 }
             }
             Check::NoDeadlock => match tl.deadlock() {
-                Some(d) => (false, tl.describe_deadlock(&d)),
+                Some(d) => (false, Lint::Deadlock(d).sentence(tl, true)),
                 None => (true, "no deadlock".into()),
             },
             Check::NoPanics => {
@@ -379,7 +354,10 @@ impl Check {
                 if panicked.is_empty() {
                     (true, "no task panicked".into())
                 } else {
-                    (false, format!("{} panicked", names(tl, &panicked)))
+                    (
+                        false,
+                        format!("{} panicked", lints::names(tl, &panicked)),
+                    )
                 }
             }
             Check::PeakAtMost { prefix, max } => {
@@ -449,7 +427,7 @@ impl Check {
                         false,
                         format!(
                             "{} ended {} instead of {outcome}",
-                            names(tl, &wrong),
+                            lints::names(tl, &wrong),
                             t.end.as_str()
                         ),
                     )
@@ -595,18 +573,4 @@ fn where_hint(tl: &Timeline, label: &str) -> String {
 fn location_hint(at: Option<&Location>, words: &str) -> String {
     at.map(|l| format!(" ({words} {}:{})", l.file, l.line))
         .unwrap_or_default()
-}
-
-fn names(tl: &Timeline, tasks: &[u32]) -> String {
-    let mut names: Vec<String> = tasks
-        .iter()
-        .filter(|&&t| tl.tasks[t as usize].info.kind != TaskKind::BlockOn)
-        .map(|&t| format!("`{}`", tl.tasks[t as usize].label()))
-        .collect();
-    if names.len() > 3 {
-        let more = names.len() - 3;
-        names.truncate(3);
-        names.push(format!("{more} more"));
-    }
-    names.join(", ")
 }

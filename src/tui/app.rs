@@ -284,15 +284,7 @@ pub fn axis_span(r: &Recording) -> u64 {
     if !r.is_live() {
         return (end.max(unit * 0.01)) as u64;
     }
-    let mut step = unit;
-    loop {
-        for m in [1.0, 2.0, 5.0] {
-            if step * m >= end {
-                return (step * m) as u64;
-            }
-        }
-        step *= 10.0;
-    }
+    (crate::view::axis::step_at_least((end / unit).max(1.0)) * unit) as u64
 }
 
 impl App {

@@ -30,7 +30,7 @@ impl Theme {
             Cell::Empty => Style::new(),
             Cell::Idle => self.fg(Color::DarkGray),
             Cell::Scheduled => self.fg(Color::Yellow),
-            Cell::Running => self.fg(Color::Green),
+            Cell::Running | Cell::Polled => self.fg(Color::Green),
             Cell::Blocking => self.fg(Color::Magenta),
             Cell::Done => self.fg(Color::Green),
             Cell::Cancelled => self.fg(Color::Red),

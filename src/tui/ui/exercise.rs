@@ -488,13 +488,7 @@ fn timelines(f: &mut Frame, area: Rect, app: &mut App) {
             (None, None) => {}
         }
         spans.push(Span::raw("   "));
-        for (cell, what) in lanes::LEGEND.iter().take(5) {
-            spans.push(Span::styled(
-                cell.glyph().to_string(),
-                t.cell(*cell),
-            ));
-            spans.push(Span::raw(format!(" {what} ")));
-        }
+        spans.extend(super::timeline::legend(&t, area.width < 110, 6));
         buf.set_line(area.x, y_end - 1, &Line::from(spans), area.width);
     }
 }

@@ -1,11 +1,7 @@
 //! The inspector: one task's totals, polls, wakes, waits, histogram, outcome, and lints in
 //! plain words.
 
-use crate::export::text::LONG_POLL_MS;
-use crate::timeline::{
-    End, Histogram, TaskLine, TaskState, Timeline, WakeSource,
-};
-use crate::trace::TaskKind;
+use crate::timeline::{Histogram, TaskState, WakeSource};
 use crate::tui::app::App;
 use crate::tui::lanes::LaneKind;
 use crate::tui::theme::Theme;
@@ -22,90 +18,6 @@ fn ms(ns: u64) -> String {
     } else {
         format!("{ms:.0} ms")
     }
-}
-
-/// Lints about a task, each a sentence a learner can act on.
-pub fn lints(tl: &Timeline, t: &TaskLine, wall: bool) -> Vec<String> {
-    let mut out = Vec::new();
-    let long = LONG_POLL_MS * 1_000_000;
-    if t.info.kind != TaskKind::Blocking
-        && let Some(p) = t.longest_poll().filter(|p| p.wall_ns() > long)
-    {
-        let how = if wall {
-            ms(p.wall_ns())
-        } else {
-            format!("over {LONG_POLL_MS} ms")
-        };
-        out.push(format!(
-            "blocked the runtime: one poll held its thread for {how} at {:.2}u; nothing else \
-             could run on that thread meanwhile. Move the work to spawn_blocking, or yield.",
-            tl.units(p.start.rt_ns)
-        ));
-        if t.polls.len() == 1 && t.ended.is_some() {
-            out.push(
-                "never yielded: it did all its work in one poll, never reaching an .await \
-                 that had to wait."
-                    .into(),
-            );
-        }
-    }
-    let selfw = t
-        .wakes
-        .iter()
-        .filter(|w| w.source == WakeSource::SelfWake)
-        .count();
-    if selfw > 0 {
-        out.push(format!(
-            "woke itself {selfw} time{}: yield_now, or a future that asks to be polled again at \
-             once (a busy loop costs CPU while it waits).",
-            if selfw == 1 { "" } else { "s" }
-        ));
-    }
-    if tl.leaks().contains(&t.info.idx) {
-        out.push(
-            "leaked: still alive when the scenario finished; nobody awaited it or aborted it."
-                .into(),
-        );
-    }
-    if t.ended.is_none()
-        && tl.run_end.is_some()
-        && let Some(iv) = t.intervals.last()
-        && iv.state == TaskState::Idle
-        && !iv.timer_pending
-        && iv.waiting_on.is_none()
-    {
-        out.push(
-            "never woken again: nothing that will wake it is pending (a lost waker, or a wait \
-             on something that never comes)."
-                .into(),
-        );
-    }
-    if t.end == End::Cancelled {
-        let at = t.ended.unwrap_or_default();
-        let held: Vec<String> = tl
-            .resources
-            .iter()
-            .filter(|r| r.holder_at(at) == Some(t.info.idx))
-            .map(|r| r.info.describe())
-            .collect();
-        if held.is_empty() {
-            out.push(format!(
-                "cancelled at {:.2}u: its future was dropped at an .await; the code after that \
-                 point never ran.",
-                tl.units(at.rt_ns)
-            ));
-        } else {
-            out.push(format!(
-                "cancelled while holding {}: the guard was dropped with the future, so the lock \
-                 was released, but the work it protected was left half done.",
-                held.join(", ")
-            ));
-        }
-    }
-    if t.end == End::Panicked {
-        out.push("panicked: tokio caught it; awaiting its JoinHandle gives a JoinError.".into());
-    }
-    out
 }
 
 fn histogram(h: &Histogram, th: &Theme) -> Vec<Line<'static>> {
@@ -366,7 +278,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
                 )));
                 lines.extend(histogram(&t.histogram, &th));
             }
-            let lints = lints(tl, t, wall);
+            let lints = crate::view::lints::task_lints(tl, t);
             if lints.is_empty() {
                 lines.push(Line::from(vec![
                     b("lints"),
@@ -376,7 +288,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
             for l in lints {
                 lines.push(Line::from(vec![
                     Span::styled("⚠ ", th.warn()),
-                    Span::raw(l),
+                    Span::raw(l.sentence(tl, wall)),
                 ]));
             }
         }

@@ -40,20 +40,6 @@ pub(super) fn columns(width: u16, names: usize, big: bool) -> Cols {
     }
 }
 
-/// "1.5u", "0.25u": a time in units with the decimals `step` needs.
-pub fn fmt_units(units: f64, step: f64) -> String {
-    let decimals = if step >= 1.0 {
-        0
-    } else {
-        (-step.log10() - 1e-9).ceil().clamp(0.0, 6.0) as usize
-    };
-    let mut s = format!("{units:.decimals$}");
-    if s.contains('.') {
-        s = s.trim_end_matches('0').trim_end_matches('.').to_string();
-    }
-    s + "u"
-}
-
 /// Time axis: labels on `y`, tick marks on `y + 1`.
 #[allow(clippy::too_many_arguments)] // a drawing routine: position, window, clock, marks
 pub(super) fn axis(
@@ -67,35 +53,12 @@ pub(super) fn axis(
     highlight: Option<u64>,
 ) {
     let cols = w.cols;
-    let span_u = w.span as f64 / unit_ns;
-    // The smallest 1-2-5 step with labels at least 9 columns apart.
-    let mut step = 1e-6;
-    'find: for exp in -6..=9 {
-        for m in [1.0, 2.0, 5.0] {
-            step = m * 10f64.powi(exp);
-            if step / span_u * cols as f64 >= 9.0 {
-                break 'find;
-            }
-        }
-    }
-    let start_u = w.start as f64 / unit_ns;
-    let mut k = (start_u / step).ceil() as i64;
     let mut ticks = vec!['─'; cols];
-    loop {
-        let u = k as f64 * step;
-        let c = ((u - start_u) / span_u * cols as f64).round();
-        if c >= cols as f64 || !c.is_finite() {
-            break;
-        }
-        let c = c.max(0.0) as usize;
+    // Labels at least 9 columns apart.
+    for (c, label) in crate::view::axis::ticks(w, unit_ns, 9) {
         ticks[c] = '┼';
-        let label = fmt_units(u, step);
         if c + label.chars().count() <= cols + 4 {
             buf.set_stringn(x + c as u16, y, &label, cols + 4 - c, t.dim());
-        }
-        k += 1;
-        if k > 10_000 {
-            break;
         }
     }
     ticks[0] = if w.start == 0 { '├' } else { '┼' };
@@ -156,6 +119,30 @@ fn task_status(tl: &Timeline, idx: u32, at: u64) -> (String, Cell) {
             (text, Cell::Idle)
         }
     }
+}
+
+/// The first `entries` of the legend, glyph and word (short words when `narrow`).
+pub(super) fn legend(
+    t: &Theme,
+    narrow: bool,
+    entries: usize,
+) -> Vec<Span<'static>> {
+    let mut spans = Vec::new();
+    for (cell, what) in lanes::LEGEND.into_iter().take(entries) {
+        let what = match cell {
+            _ if !narrow => what,
+            Cell::Running => "run",
+            Cell::Polled => "brief",
+            Cell::Scheduled => "sched",
+            Cell::Blocking => "block",
+            Cell::Cancelled => "cancel",
+            Cell::Panicked => "panic",
+            _ => what,
+        };
+        spans.push(Span::styled(cell.glyph().to_string(), t.cell(cell)));
+        spans.push(Span::raw(format!(" {what} ")));
+    }
+    spans
 }
 
 /// The text of a lane's status column.
@@ -508,22 +495,18 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
     // Legend.
     if y < y_end {
         let narrow = area.width < 110;
-        let mut spans = vec![Span::raw(" ".repeat(cols.name as usize + 1))];
-        for (cell, what) in lanes::LEGEND {
-            let what = match cell {
-                _ if !narrow => what,
-                Cell::Running => "run",
-                Cell::Scheduled => "sched",
-                Cell::Blocking => "block",
-                Cell::Cancelled => "cancel",
-                Cell::Panicked => "panic",
-                _ => what,
-            };
-            spans
-                .push(Span::styled(cell.glyph().to_string(), t.cell(cell)));
-            spans.push(Span::raw(format!(" {what} ")));
-        }
+        let mut spans = legend(&t, narrow, lanes::LEGEND.len());
         spans.push(Span::styled("◆ mark ▼ cursor", t.dim()));
+        // Under the chart when it fits, else from the left edge: every entry stays readable.
+        let width: usize =
+            spans.iter().map(|s| s.content.chars().count()).sum();
+        let indent =
+            if cols.name as usize + 1 + width <= area.width as usize {
+                cols.name as usize + 1
+            } else {
+                1
+            };
+        spans.insert(0, Span::raw(" ".repeat(indent)));
         buf.set_line(area.x, y, &Line::from(spans), area.width);
         y += 1;
     }
@@ -592,9 +575,9 @@ fn detail(tl: &Timeline, lane: Option<&Lane>, at: u64) -> String {
             lane.name,
             m.len()
         ),
-        LaneKind::Thread(th) => format!(
-            "▸ {}: a thread of the runtime; █ where it was polling a task",
-            tl.threads.get(*th).map_or("?", |t| t.name.as_str())
+        LaneKind::Thread(_) => format!(
+            "▸ {}: a thread of the runtime; █ where it polled tasks most of the time, ╷ briefly",
+            lane.name
         ),
     }
 }
@@ -713,13 +696,7 @@ fn compare(f: &mut Frame, area: Rect, app: &mut App) {
             t.title(),
         )];
         spans.push(Span::raw("   "));
-        for (cell, what) in lanes::LEGEND.iter().take(5) {
-            spans.push(Span::styled(
-                cell.glyph().to_string(),
-                t.cell(*cell),
-            ));
-            spans.push(Span::raw(format!(" {what} ")));
-        }
+        spans.extend(legend(&t, area.width < 110, 6));
         buf.set_line(area.x, y_end - 1, &Line::from(spans), area.width);
     }
 }
