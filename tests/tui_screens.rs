@@ -745,3 +745,42 @@ fn the_asyncio_page_opens_from_home_and_esc_never_quits() {
     key(&mut app, KeyCode::Char('q'));
     assert!(app.quit);
 }
+
+/// Lesson 07's deadlock: once the run has played, the line under the timeline names the
+/// cycle, and `w` lists what the run found in the text export's sentences.
+#[test]
+fn the_deadlock_cycle_shows_under_the_run_and_in_the_findings_pane() {
+    let mut app = app();
+    app.open_lesson(6);
+    chars(&mut app, "3"); // run 3: two locks taken in opposite order
+    key(&mut app, KeyCode::Enter);
+    chars(&mut app, "1"); // "does it deadlock?" yes
+    let before = render(&mut app, 160, 48);
+    assert!(
+        !before.contains("⚠"),
+        "nothing is told before the run has played"
+    );
+    app.finish_runs();
+    key(&mut app, KeyCode::Esc); // close the verdicts
+    let screen = render(&mut app, 160, 48);
+    assert!(
+        screen.contains("⚠ warning: deadlock: `transfer-ab` waits"),
+        "{screen}"
+    );
+    chars(&mut app, "w");
+    let text = asyncscope::export::text::render(
+        app.lv.recording().unwrap().timeline(),
+        160,
+    );
+    let cycle = text
+        .lines()
+        .find(|l| l.starts_with("warning: deadlock"))
+        .expect("the text export names the cycle")
+        .to_string();
+    let pane = render(&mut app, 160, 48);
+    assert!(pane.contains("findings"), "{pane}");
+    // The pane wraps the same sentence the text export prints: its first words agree.
+    let start: String = cycle.chars().take(50).collect();
+    assert!(pane.contains(&start), "{start}\n{pane}");
+    snap("lesson07_deadlock_findings", &mut app);
+}

@@ -13,6 +13,7 @@ use crate::tui::lanes::{self, Lane};
 use crate::tui::live::LiveRun;
 use crate::tui::playback::Recording;
 use crate::tui::theme::Theme;
+use crate::view::findings::{Finding, findings};
 use crossterm::event::{
     Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton,
     MouseEvent, MouseEventKind,
@@ -81,6 +82,7 @@ pub enum Side {
     Text,
     Inspector,
     Knobs,
+    Findings,
 }
 
 /// A prediction being asked before a run.
@@ -139,6 +141,9 @@ pub struct LessonView {
     pub cache: lanes::Cache,
     pub cache_b: lanes::Cache,
     pub text: Option<(u16, Vec<Line<'static>>)>,
+    /// The findings of the shown recording, keyed by (recording, generation): a big run's
+    /// lints walk every poll, once, not every frame.
+    findings: Option<((usize, u64), Vec<Finding>)>,
 }
 
 impl LessonView {
@@ -168,6 +173,7 @@ impl LessonView {
             cache: lanes::Cache::default(),
             cache_b: lanes::Cache::default(),
             text: None,
+            findings: None,
         }
     }
 
@@ -179,6 +185,25 @@ impl LessonView {
             (&self.highlight, self.highlight_ns)
         } else {
             (&[], None)
+        }
+    }
+
+    /// What the shown run found, once it has played to its end (so a finding never answers
+    /// a prediction early); empty before.
+    pub fn findings(&mut self) -> &[Finding] {
+        let key = self
+            .recording()
+            .filter(|r| r.played_to_end())
+            .map(|r| (self.current.unwrap_or(0), r.generation));
+        match key {
+            None => &[],
+            Some(key) => {
+                if self.findings.as_ref().is_none_or(|(k, _)| *k != key) {
+                    let found = findings(&self.recordings[key.0].full);
+                    self.findings = Some((key, found));
+                }
+                &self.findings.as_ref().unwrap().1
+            }
         }
     }
 
@@ -939,6 +964,13 @@ impl App {
             }
             KeyCode::PageUp => lv.scroll = lv.scroll.saturating_sub(10),
             KeyCode::PageDown => lv.scroll += 10,
+            KeyCode::Char('w') => {
+                lv.side = if lv.side == Side::Findings {
+                    Side::Text
+                } else {
+                    Side::Findings
+                };
+            }
             KeyCode::Char('t') => {
                 lv.side = if lv.side == Side::Inspector {
                     Side::Text

@@ -365,6 +365,15 @@ impl Recording {
         }
     }
 
+    /// Runtime-clock ns of the last shown event itself (the event line's time; a live run's
+    /// clock may have moved on past it).
+    pub fn event_ns(&self) -> u64 {
+        match self.cursor.min(self.rt.len()) {
+            0 => 0,
+            n => self.rt[n - 1],
+        }
+    }
+
     /// The runtime clock the view clips at.
     pub fn clip_ns(&self) -> u64 {
         if self.cursor >= self.rt.len() {

@@ -38,6 +38,10 @@ pub const LESSON_KEYS: &[(&str, &str)] = &[
     ("↑ ↓", "select a lane (timeline) or scroll the text"),
     ("PgUp PgDn", "scroll the lesson text"),
     ("t", "inspect the selected task (click a lane twice)"),
+    (
+        "w",
+        "findings: warnings (deadlock, leaks…), heartbeat lag, values",
+    ),
     ("z x", "zoom in / out around the cursor"),
     ("< >", "pan the zoomed timeline"),
     ("f", "fold lanes by name (automatic above 40 tasks)"),

@@ -83,6 +83,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
         Side::Text => text(f, side, app),
         Side::Inspector => super::inspector::draw(f, side, app),
         Side::Knobs => super::knobs::draw(f, side, app),
+        Side::Findings => super::findings::draw(f, side, app),
     }
     super::timeline::draw(f, tl, app);
 }

@@ -292,6 +292,8 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
         return;
     };
     let instructor = app.instructor;
+    // What went wrong in the run, in a line under it (w lists everything it found).
+    let warning = super::findings::first_warning(app);
     let lv = &mut app.lv;
     let r = &lv.recordings[cur];
     let tl = r.timeline();
@@ -372,7 +374,9 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
         .filter_map(|m| w.col(m.at.rt_ns).map(|c| (c, m.text.as_str())))
         .collect();
     // Rows below the lanes: legend, detail, event (and lag when there is a heartbeat).
-    let below = 3 + u16::from(!tl.heartbeats.is_empty());
+    let below = 3
+        + u16::from(!tl.heartbeats.is_empty())
+        + u16::from(warning.is_some());
     if !marks.is_empty() && y + below + 2 <= y_end {
         let name = format!("{:>1$}", "marks", cols.name as usize);
         buf.set_string(area.x, y, name, t.dim());
@@ -522,10 +526,45 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
             "{:>1$} at {2:.3}u: {3}",
             "event",
             cols.name as usize,
-            r.cursor_ns() as f64 / unit_ns,
+            r.event_ns() as f64 / unit_ns,
             r.describe_cursor()
         );
         buf.set_stringn(area.x, y, text, area.width as usize, t.dim());
+        y += 1;
+    }
+    if let Some((first, n)) = warning
+        && y < y_end
+    {
+        let more = if n > 1 {
+            format!(" (+{} more)", n - 1)
+        } else {
+            String::new()
+        };
+        let line = Line::from(vec![
+            Span::styled(format!("⚠ {first}"), t.bad()),
+            Span::styled(format!("{more} · w: findings"), t.dim()),
+        ]);
+        // The sentence is cut to the width; its end (and the key) stay readable in w.
+        let room = area.width as usize;
+        let text: String =
+            line.spans.iter().map(|s| s.content.as_ref()).collect();
+        if text.chars().count() <= room {
+            buf.set_line(area.x, y, &line, area.width);
+        } else {
+            let tail = format!("…{more} · w: findings");
+            let keep = room.saturating_sub(tail.chars().count() + 2);
+            let head: String =
+                format!("⚠ {first}").chars().take(keep).collect();
+            buf.set_line(
+                area.x,
+                y,
+                &Line::from(vec![
+                    Span::styled(head, t.bad()),
+                    Span::styled(tail, t.dim()),
+                ]),
+                area.width,
+            );
+        }
     }
 }
 
