@@ -380,16 +380,15 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
     if !marks.is_empty() && y + below + 2 <= y_end {
         let name = format!("{:>1$}", "marks", cols.name as usize);
         buf.set_string(area.x, y, name, t.dim());
-        let mut free_from = 0usize;
-        for (i, (c, text)) in marks.iter().enumerate() {
+        let groups = mark_groups(&marks);
+        // The last label may run on into the status column: marks at a run's end are read too.
+        let row_end = (cols.chart + 1 + cols.status) as usize;
+        for (i, (c, texts)) in groups.iter().enumerate() {
             buf.set_string(x0 + *c as u16, y, "◆", t.key());
-            let next =
-                marks.get(i + 1).map_or(cols.chart as usize, |m| m.0);
-            let start = c + 1;
-            if start >= free_from && next > start + 3 {
-                let room = next - start - 1;
-                buf.set_stringn(x0 + start as u16, y, text, room, t.dim());
-                free_from = start + text.chars().count().min(room) + 1;
+            let next = groups.get(i + 1).map_or(row_end, |g| g.0);
+            let room = next.saturating_sub(c + 2);
+            if let Some(label) = mark_label(texts, room) {
+                buf.set_string(x0 + *c as u16 + 1, y, label, t.dim());
             }
         }
         y += 1;
@@ -568,6 +567,53 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
     }
 }
 
+/// Marks that fall in one column, merged: (column, their texts in order).
+fn mark_groups<'a>(
+    marks: &[(usize, &'a str)],
+) -> Vec<(usize, Vec<&'a str>)> {
+    let mut groups: Vec<(usize, Vec<&str>)> = Vec::new();
+    for &(c, text) in marks {
+        match groups.last_mut() {
+            Some((gc, texts)) if *gc == c => texts.push(text),
+            _ => groups.push((c, vec![text])),
+        }
+    }
+    groups
+}
+
+/// A mark group's label in `room` columns, cut only between words: "pong 1", or for a group
+/// "3: ping 1, pong 1, …" (the event line reads each mark whole when stepping onto it).
+fn mark_label(texts: &[&str], room: usize) -> Option<String> {
+    let full = match texts {
+        [one] => one.to_string(),
+        many => format!("{}: {}", many.len(), many.join(", ")),
+    };
+    if full.chars().count() <= room {
+        return Some(full);
+    }
+    // Whole words up to the room, with an ellipsis; nothing rather than half a word.
+    let mut out = String::new();
+    for word in full.split(' ') {
+        let wanted = out.chars().count()
+            + usize::from(!out.is_empty())
+            + word.chars().count();
+        if wanted + 1 > room {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    if out.is_empty() {
+        // Too narrow for a word: a group still says how many marks it holds.
+        let n = texts.len();
+        return (n > 1 && room >= 2).then(|| format!("×{n}"));
+    }
+    out.push('…');
+    Some(out)
+}
+
 /// A sentence about the selected lane at the cursor.
 fn detail(tl: &Timeline, lane: Option<&Lane>, at: u64) -> String {
     let Some(lane) = lane else {
@@ -737,5 +783,41 @@ fn compare(f: &mut Frame, area: Rect, app: &mut App) {
         spans.push(Span::raw("   "));
         spans.extend(legend(&t, area.width < 110, 6));
         buf.set_line(area.x, y_end - 1, &Line::from(spans), area.width);
+    }
+}
+
+#[cfg(test)]
+mod mark_tests {
+    use super::{mark_groups, mark_label};
+
+    #[test]
+    fn same_column_marks_merge_and_labels_cut_between_words() {
+        let groups = mark_groups(&[
+            (3, "ping 1"),
+            (3, "pong 1"),
+            (9, "fetching from cache"),
+        ]);
+        assert_eq!(
+            groups,
+            vec![
+                (3, vec!["ping 1", "pong 1"]),
+                (9, vec!["fetching from cache"])
+            ]
+        );
+        assert_eq!(
+            mark_label(&["ping 1", "pong 1"], 40).unwrap(),
+            "2: ping 1, pong 1"
+        );
+        assert_eq!(
+            mark_label(&["fetching from cache"], 12).unwrap(),
+            "fetching…"
+        );
+        assert_eq!(
+            mark_label(&["fetching from cache"], 5),
+            None,
+            "never half a word"
+        );
+        assert_eq!(mark_label(&["a long one", "b"], 3).unwrap(), "2:…");
+        assert_eq!(mark_label(&["a long one", "b"], 2).unwrap(), "×2");
     }
 }
