@@ -44,7 +44,7 @@ pub const LESSON_KEYS: &[(&str, &str)] = &[
     ),
     ("z x", "zoom in / out around the cursor"),
     ("< >", "pan the zoomed timeline"),
-    ("f", "fold lanes by name (automatic above 40 tasks)"),
+    ("f", "fold lanes by name (automatic above 100 tasks)"),
     ("k", "knobs: change a value, Enter re-runs"),
     ("c", "compare with the previous run, on one time axis"),
     ("i", "instructor mode: big timeline; asks all, records none"),
