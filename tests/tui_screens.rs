@@ -784,3 +784,25 @@ fn the_deadlock_cycle_shows_under_the_run_and_in_the_findings_pane() {
     assert!(pane.contains(&start), "{start}\n{pane}");
     snap("lesson07_deadlock_findings", &mut app);
 }
+
+/// Instructor mode on a projector-sized terminal: the lanes grow to fill it (no screen of
+/// blank rows), and H switches to bright greys.
+#[test]
+fn instructor_mode_fills_a_big_screen() {
+    let mut app = lesson_run();
+    key(&mut app, KeyCode::Char('i'));
+    let big = render(&mut app, 200, 60);
+    let idle_rows = big.lines().filter(|l| l.contains('░')).count();
+    assert!(
+        idle_rows >= 18,
+        "three lanes of 6+ rows each: {idle_rows}\n{big}"
+    );
+    let blank_rows = big
+        .lines()
+        .filter(|l| l.trim_matches(['"', ' ']).is_empty())
+        .count();
+    assert!(blank_rows < 30, "{blank_rows} blank rows\n{big}");
+    insta::assert_snapshot!("instructor_lesson01_200x60", big);
+    key(&mut app, KeyCode::Char('H'));
+    assert!(app.config.theme.contrast);
+}

@@ -54,7 +54,10 @@ impl Config {
             lessons_dir: lesson::default_dir(),
             root: PathBuf::from(env!("CARGO_MANIFEST_DIR")),
             clock: Clock::Paused,
-            theme: Theme { color: true },
+            theme: Theme {
+                color: true,
+                contrast: false,
+            },
             console: None,
             redact_wall: true,
             progress_file: None,
@@ -1001,6 +1004,18 @@ impl App {
                 } else {
                     self.status = Some("compare needs two runs: run another (or change a knob with k)".into());
                 }
+            }
+            KeyCode::Char('H') => {
+                self.config.theme.contrast = !self.config.theme.contrast;
+                self.lv.text = None;
+                self.status = Some(
+                    if self.config.theme.contrast {
+                        "high contrast: bright greys (H again for the usual ones)"
+                    } else {
+                        "usual contrast"
+                    }
+                    .into(),
+                );
             }
             KeyCode::Char('i') => {
                 self.instructor = !self.instructor;

@@ -48,6 +48,7 @@ pub const LESSON_KEYS: &[(&str, &str)] = &[
     ("k", "knobs: change a value, Enter re-runs"),
     ("c", "compare with the previous run, on one time axis"),
     ("i", "instructor mode: big timeline; asks all, records none"),
+    ("H", "high contrast: bright greys, for a projector"),
     ("R", "restart: run the scenario again"),
     ("s", "save the trace (asyncscope --open FILE loads it)"),
     ("o", "open a saved trace file"),

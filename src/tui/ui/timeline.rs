@@ -396,12 +396,14 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
 
     // Lanes.
     let lanes_end = y_end.saturating_sub(below).max(y);
-    let row_h =
-        if instructor && (lanes_end - y) as usize >= lv.lanes.len() * 2 {
-            2
-        } else {
-            1
-        };
+    // On a projector the lanes grow to fill the screen (up to 8 rows each), so the back row
+    // can read them; elsewhere one row a lane.
+    let row_h = if instructor {
+        ((lanes_end - y) as usize / lv.lanes.len().max(1)).clamp(1, 8)
+            as u16
+    } else {
+        1
+    };
     let visible = ((lanes_end - y) / row_h) as usize;
     if lv.lane < lv.lane_scroll {
         lv.lane_scroll = lv.lane;
