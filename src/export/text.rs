@@ -389,12 +389,20 @@ fn idle_words(tl: &Timeline, t: &TaskLine) -> Option<String> {
             continue;
         }
         let on = iv.waiting_on.filter(|r| !is_run_limit(tl, *r));
-        let what = on.map(|r| {
-            tl.resource(r).map_or_else(
-                || format!("resource #{r}"),
-                |r| r.info.describe(),
-            )
-        });
+        let what = on
+            .map(|r| {
+                tl.resource(r).map_or_else(
+                    || format!("resource #{r}"),
+                    |r| r.info.describe(),
+                )
+            })
+            .or_else(|| {
+                let by = tl.joined(t, iv)?;
+                Some(format!(
+                    "the JoinHandle of {}",
+                    tl.tasks[by as usize].label()
+                ))
+            });
         let i = match groups.iter().position(|(w, _, _)| *w == what) {
             Some(i) => i,
             None => {

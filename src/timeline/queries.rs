@@ -1,6 +1,8 @@
 //! Questions the grader, the exporters and the TUI ask of a timeline.
 
-use super::{PollSpan, Stamp, TaskLine, TaskState, Timeline};
+use super::{
+    Interval, PollSpan, Stamp, TaskLine, TaskState, Timeline, WakeSource,
+};
 use crate::trace::{ResourceIdx, TaskIdx, TaskKind};
 
 /// One step of a deadlock cycle: `task` waits for `resource`, which `held_by` holds.
@@ -22,6 +24,29 @@ pub struct Deadlock {
 }
 
 impl Timeline {
+    /// For an idle spell with nothing named to wait on: the task whose end woke it, in the
+    /// same instant (the spell was an await on that task's JoinHandle).
+    pub fn joined(&self, t: &TaskLine, iv: &Interval) -> Option<TaskIdx> {
+        if iv.state != TaskState::Idle || iv.waiting_on.is_some() {
+            return None;
+        }
+        let end = iv.end.rt_ns;
+        let i = t.wakes.partition_point(|w| w.at.rt_ns < end);
+        t.wakes[i..]
+            .iter()
+            .take_while(|w| w.at.rt_ns == end)
+            .find_map(|w| match w.source {
+                WakeSource::Task(by)
+                    if self.tasks.get(by as usize).is_some_and(|b| {
+                        b.ended.is_some_and(|e| e.rt_ns == end)
+                    }) =>
+                {
+                    Some(by)
+                }
+                _ => None,
+            })
+    }
+
     /// Runtime-clock ns during which both tasks were alive.
     pub fn overlap_ns(&self, a: TaskIdx, b: TaskIdx) -> u64 {
         let (Some(a), Some(b)) =

@@ -517,7 +517,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
     }
     // The selected lane in words.
     if y < y_end {
-        let text = detail(tl, lv.lanes.get(lv.lane), r.clip_ns());
+        let text = detail(tl, &r.full, lv.lanes.get(lv.lane), r.clip_ns());
         buf.set_stringn(area.x, y, text, area.width as usize, Style::new());
         y += 1;
     }
@@ -617,7 +617,14 @@ fn mark_label(texts: &[&str], room: usize) -> Option<String> {
 }
 
 /// A sentence about the selected lane at the cursor.
-fn detail(tl: &Timeline, lane: Option<&Lane>, at: u64) -> String {
+/// `full` is the whole run: what ended an idle spell at the cursor is known there, even while
+/// the view is cut at the cursor.
+fn detail(
+    tl: &Timeline,
+    full: &Timeline,
+    lane: Option<&Lane>,
+    at: u64,
+) -> String {
     let Some(lane) = lane else {
         return String::new();
     };
@@ -633,7 +640,22 @@ fn detail(tl: &Timeline, lane: Option<&Lane>, at: u64) -> String {
                 None => match task.intervals.last() {
                     Some(iv) if iv.state == TaskState::Idle => {
                         let since = tl.units(iv.start.rt_ns);
-                        if status == "idle" {
+                        let joined =
+                            full.tasks.get(*i as usize).and_then(|ft| {
+                                let k = ft
+                                    .intervals
+                                    .partition_point(|v| v.end.rt_ns <= at);
+                                ft.intervals
+                                    .get(k)
+                                    .filter(|v| v.start.rt_ns <= at)
+                                    .and_then(|v| full.joined(ft, v))
+                            });
+                        if let Some(by) = joined {
+                            format!(
+                                "idle since {since:.2}u, waiting for {} to finish (its JoinHandle)",
+                                full.tasks[by as usize].label()
+                            )
+                        } else if status == "idle" {
                             format!(
                                 "idle since {since:.2}u (on nothing tokio can name: a JoinHandle, a future)"
                             )
