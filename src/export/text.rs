@@ -521,7 +521,7 @@ fn words(tl: &Timeline, out: &mut Out) {
         }
     }
 
-    let found = findings(tl);
+    let found = findings(tl, true);
     let values: Vec<String> = found
         .iter()
         .filter(|f| matches!(f, Finding::Value(..)))

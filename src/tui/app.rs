@@ -193,7 +193,8 @@ impl LessonView {
 
     /// What the shown run found, once it has played to its end (so a finding never answers
     /// a prediction early); empty before.
-    pub fn findings(&mut self) -> &[Finding] {
+    /// `wall`: include what depends on the machine's speed (see `view::findings`).
+    pub fn findings(&mut self, wall: bool) -> &[Finding] {
         let key = self
             .recording()
             .filter(|r| r.played_to_end())
@@ -202,7 +203,8 @@ impl LessonView {
             None => &[],
             Some(key) => {
                 if self.findings.as_ref().is_none_or(|(k, _)| *k != key) {
-                    let found = findings(&self.recordings[key.0].full);
+                    let found =
+                        findings(&self.recordings[key.0].full, wall);
                     self.findings = Some((key, found));
                 }
                 &self.findings.as_ref().unwrap().1

@@ -3,7 +3,7 @@
 //! prints them under the chart and the TUI's findings pane lists them, in the same sentences.
 
 use crate::timeline::Timeline;
-use crate::view::lints::{ms, run_lints};
+use crate::view::lints::{Lint, ms, run_lints};
 
 /// One thing a run found.
 #[derive(Clone, Debug, PartialEq)]
@@ -27,8 +27,10 @@ impl Finding {
     }
 }
 
-/// Everything `tl` found: values, probes, then warnings.
-pub fn findings(tl: &Timeline) -> Vec<Finding> {
+/// Everything `tl` found: values, probes, then warnings. With `wall` false, what depends on
+/// how fast the machine ran (a poll held a thread past the limit, heartbeat lag) is left
+/// out, so the same run gives the same findings anywhere (the TUI's snapshot tests).
+pub fn findings(tl: &Timeline, wall: bool) -> Vec<Finding> {
     let mut out: Vec<Finding> = tl
         .values
         .iter()
@@ -38,6 +40,11 @@ pub fn findings(tl: &Timeline) -> Vec<Finding> {
         out.extend(tl.tasks.iter().filter(|t| t.info.probe).map(|p| {
             Finding::Probe(format!("{} (probe, not drawn)", p.label()))
         }));
+    } else if !wall {
+        out.push(Finding::Probe(format!(
+            "heartbeat (probe, not drawn): {} ticks",
+            tl.heartbeats.len()
+        )));
     } else {
         let lag = |us: Option<u32>| ms(us.unwrap_or(0) as u64 * 1000);
         out.push(Finding::Probe(format!(
@@ -51,7 +58,13 @@ pub fn findings(tl: &Timeline) -> Vec<Finding> {
     out.extend(
         run_lints(tl)
             .iter()
-            .map(|l| Finding::Warning(l.sentence(tl, true))),
+            .filter(|l| {
+                wall || !matches!(
+                    l,
+                    Lint::BlockedRuntime { .. } | Lint::NeverYielded { .. }
+                )
+            })
+            .map(|l| Finding::Warning(l.sentence(tl, wall))),
     );
     out
 }

@@ -40,7 +40,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
         return;
     }
     let label = r.label.clone();
-    let found = app.lv.findings();
+    let found = app.lv.findings(!app.config.redact_wall);
     let mut lines = vec![Line::from(Span::styled(label, t.heading()))];
     let warnings: Vec<&Finding> = found
         .iter()
@@ -83,9 +83,10 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
 /// The first warning of the shown run and how many there are, for the line under the
 /// timeline; `None` until the run has played to its end, or when nothing went wrong.
 pub fn first_warning(app: &mut App) -> Option<(String, usize)> {
+    let wall = !app.config.redact_wall;
     let warnings: Vec<&Finding> = app
         .lv
-        .findings()
+        .findings(wall)
         .iter()
         .filter(|f| matches!(f, Finding::Warning(_)))
         .collect();
