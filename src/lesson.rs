@@ -214,6 +214,34 @@ pub fn load_all(dir: &Path) -> (Vec<Lesson>, Vec<LessonError>) {
     (lessons, errors)
 }
 
+/// The asyncio ↔ tokio page (`asyncio-to-tokio.md` in `dir`) as a lesson without runs or
+/// questions, for the TUI's lesson list and `asyncscope lesson asyncio`.
+pub fn asyncio_page(dir: &Path) -> Result<Lesson, LessonError> {
+    let path = dir.join("asyncio-to-tokio.md");
+    let body = std::fs::read_to_string(&path).map_err(|e| LessonError {
+        path: path.clone(),
+        line: 0,
+        message: format!("cannot read the file: {e}"),
+        hint: None,
+    })?;
+    Ok(Lesson {
+        id: ASYNCIO_PAGE.into(),
+        title: "asyncio ↔ tokio, side by side".into(),
+        order: u32::MAX,
+        summary: "For Python learners: each asyncio call beside its tokio counterpart, and \
+                  the behaviours that differ."
+            .into(),
+        runs: Vec::new(),
+        questions: Vec::new(),
+        exercises: Vec::new(),
+        body,
+        path,
+    })
+}
+
+/// The id of [`asyncio_page`].
+pub const ASYNCIO_PAGE: &str = "asyncio";
+
 fn is_lesson_file(p: &Path) -> bool {
     let Some(name) = p.file_name().and_then(|n| n.to_str()) else {
         return false;
@@ -569,108 +597,10 @@ fn list_item(v: &serde_json::Value) -> String {
     }
 }
 
-/// How a learner's answer fared.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Verdict {
-    pub correct: bool,
-    /// The right answer, as the learner would have written it.
-    pub expected: String,
-}
-
 impl Question {
     pub fn query(&self) -> Query {
         Query::parse(&self.answer)
             .expect("validated when the lesson loaded")
-    }
-
-    fn tolerance_for(&self, actual: f64) -> f64 {
-        self.tolerance
-            .unwrap_or_else(|| (actual.abs() * 0.05).max(0.1))
-    }
-
-    /// The choice that matches the run's answer, if the question is multiple choice.
-    pub fn correct_choice(&self, actual: &Answer) -> Option<usize> {
-        match actual {
-            Answer::Text(t) => self
-                .choices
-                .iter()
-                .position(|c| c.trim().eq_ignore_ascii_case(t.trim())),
-            Answer::Number(n) => self
-                .choices
-                .iter()
-                .enumerate()
-                .filter_map(|(i, c)| {
-                    Some((i, (c.trim().parse::<f64>().ok()? - n).abs()))
-                })
-                .filter(|(_, d)| *d <= self.tolerance_for(*n))
-                .min_by(|a, b| a.1.total_cmp(&b.1))
-                .map(|(i, _)| i),
-        }
-    }
-
-    /// Grade `given` (a choice number from 1, a choice's text, or a number) against the run.
-    /// Whether `given` is an answer to this question at all (a choice's number or text; any
-    /// non-empty text otherwise), or what to type instead.
-    pub fn understands(&self, given: &str) -> Result<(), String> {
-        let given = given.trim();
-        if given.is_empty() {
-            return Err("type an answer".into());
-        }
-        if self.choices.is_empty()
-            || self
-                .choices
-                .iter()
-                .any(|c| c.trim().eq_ignore_ascii_case(given))
-            || given
-                .parse::<usize>()
-                .is_ok_and(|n| (1..=self.choices.len()).contains(&n))
-        {
-            Ok(())
-        } else {
-            Err(format!("type a number from 1 to {}", self.choices.len()))
-        }
-    }
-
-    pub fn grade(&self, given: &str, actual: &Answer) -> Verdict {
-        let given = given.trim();
-        if !self.choices.is_empty() {
-            let right = self.correct_choice(actual);
-            // A choice's own text wins over its position: with choices "0", "3", "6",
-            // typing 3 means "3", not the third choice.
-            let picked = self
-                .choices
-                .iter()
-                .position(|c| c.trim().eq_ignore_ascii_case(given))
-                .or_else(|| {
-                    given
-                        .parse::<usize>()
-                        .ok()
-                        .filter(|n| (1..=self.choices.len()).contains(n))
-                        .map(|n| n - 1)
-                });
-            return Verdict {
-                correct: right.is_some() && picked == right,
-                expected: right.map_or_else(
-                    || actual.to_string(),
-                    |i| self.choices[i].clone(),
-                ),
-            };
-        }
-        let expected = match actual {
-            Answer::Number(n) => {
-                format!("{}{}", Answer::Number(*n), self.unit)
-            }
-            Answer::Text(t) => t.clone(),
-        };
-        let correct = match actual {
-            Answer::Number(n) => given
-                .trim_end_matches(self.unit.as_str())
-                .trim()
-                .parse::<f64>()
-                .is_ok_and(|g| (g - n).abs() <= self.tolerance_for(*n)),
-            Answer::Text(t) => given.eq_ignore_ascii_case(t),
-        };
-        Verdict { correct, expected }
     }
 }
 

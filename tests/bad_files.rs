@@ -767,10 +767,7 @@ fn broken_exercise_metadata_is_said_and_the_lessons_go_on() {
 /// says where the damage is, and after quitting repeats it on stderr and exits 1.
 #[test]
 fn a_damaged_trace_opens_in_a_terminal_and_exits_1() {
-    if !tmux::Tmux::available() {
-        eprintln!("tmux is not installed: skipping");
-        return;
-    }
+    tmux::Tmux::require();
     let dir = TempDir::new("open");
     let t = tmux::Tmux::start(
         "bad-open",

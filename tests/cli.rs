@@ -339,7 +339,11 @@ fn the_quiz_grades_predictions_against_the_real_run() {
     let out = stdout(&o);
     assert!(out.contains("Before the run: predict."));
     assert!(out.contains("✓ right (you: 3): 3u"), "{out}");
-    assert!(out.contains("✗ not quite (you: 1): toast"), "{out}");
+    // A choice is shown with its number, what was picked and what was right.
+    assert!(
+        out.contains("✗ not quite (you: 1) coffee): 2) toast"),
+        "{out}"
+    );
     assert!(out.contains("2 of 3 right."), "{out}");
 }
 
@@ -361,7 +365,7 @@ fn the_quiz_asks_again_until_it_gets_an_answer() {
     );
     let out = stdout(&o);
     assert!(out.contains("no more input"), "{out}");
-    assert!(out.contains("→ the answer: toast"), "{out}");
+    assert!(out.contains("→ the answer: 2) toast"), "{out}");
     assert!(out.contains("1 of 3 right."), "{out}");
 }
 

@@ -2,6 +2,7 @@
 //! answerable from its runs; broken files are reported with file, line and a hint.
 
 use asyncscope::lesson::{self, Answer, Query};
+use asyncscope::quiz;
 use asyncscope::scenarios::{self, RunOptions};
 use std::path::{Path, PathBuf};
 
@@ -87,6 +88,9 @@ fn every_question_is_answered_by_its_run() {
                 .unwrap_or_else(|| {
                     panic!("lesson {}: no answer to \"{}\"", l.id, q.ask)
                 });
+            let grade = |given: &str| {
+                quiz::grade(q, q.read(given).ok().as_ref(), &actual).0
+            };
             if !q.choices.is_empty() {
                 let right = q.correct_choice(&actual);
                 assert!(
@@ -97,20 +101,23 @@ fn every_question_is_answered_by_its_run() {
                     q.choices
                 );
                 let right = right.unwrap();
-                assert!(q.grade(&q.choices[right], &actual).correct);
-                let wrong = &q.choices[(right + 1) % q.choices.len()];
-                assert!(
-                    !q.grade(wrong, &actual).correct,
-                    "lesson {}: the wrong choice {wrong} is graded right",
-                    l.id
-                );
+                assert!(grade(&(right + 1).to_string()));
+                for wrong in
+                    (1..=q.choices.len()).filter(|&n| n != right + 1)
+                {
+                    assert!(
+                        !grade(&wrong.to_string()),
+                        "lesson {}: the wrong choice {wrong} is graded right",
+                        l.id
+                    );
+                }
             } else if let Answer::Number(n) = actual {
-                assert!(q.grade(&n.to_string(), &actual).correct);
+                assert!(grade(&n.to_string()));
                 // Far outside any tolerance, even for answers near zero.
                 let far = n
                     + 2.0 * q.tolerance.unwrap_or(0.0)
                     + (n.abs() * 3.0).max(10.0);
-                assert!(!q.grade(&far.to_string(), &actual).correct);
+                assert!(!grade(&far.to_string()));
             }
         }
     }
@@ -308,33 +315,34 @@ fn one_broken_lesson_does_not_stop_the_others() {
 fn grading_numbers_and_choices() {
     let l = parse(GOOD).unwrap();
     let q = &l.questions[0];
-    assert!(q.grade("3", &Answer::Number(3.0)).correct);
-    assert!(
-        q.grade("3.1", &Answer::Number(3.0)).correct,
-        "default tolerance"
-    );
-    assert!(!q.grade("5", &Answer::Number(3.0)).correct);
-    assert!(!q.grade("soon", &Answer::Number(3.0)).correct);
+    let grade = |q: &lesson::Question, given: &str, actual: Answer| {
+        quiz::grade(q, q.read(given).ok().as_ref(), &actual).0
+    };
+    assert!(grade(q, "3", Answer::Number(3.0)));
+    assert!(grade(q, "3.1", Answer::Number(3.0)), "default tolerance");
+    assert!(!grade(q, "5", Answer::Number(3.0)));
+    assert!(!grade(q, "soon", Answer::Number(3.0)));
     let mut choice = q.clone();
     choice.choices = vec!["1".into(), "50".into(), "100".into()];
-    assert!(
-        choice.grade("1", &Answer::Number(1.0)).correct,
-        "choice number 1 is \"1\""
-    );
-    assert!(choice.grade("3", &Answer::Number(100.0)).correct);
-    assert!(!choice.grade("2", &Answer::Number(100.0)).correct);
+    assert!(grade(&choice, "1", Answer::Number(1.0)));
+    assert!(grade(&choice, "3", Answer::Number(100.0)));
+    assert!(!grade(&choice, "2", Answer::Number(100.0)));
     choice.choices = vec!["0".into(), "3".into(), "6".into()];
     assert!(
-        choice.grade("3", &Answer::Number(3.0)).correct,
-        "the text 3 wins over the third position"
+        grade(&choice, "2", Answer::Number(3.0)),
+        "the key is the position: 2 is the choice \"3\""
     );
-    assert!(!choice.grade("3", &Answer::Number(6.0)).correct);
+    assert!(!grade(&choice, "3", Answer::Number(3.0)));
+    assert!(grade(&choice, "3", Answer::Number(6.0)));
     choice.choices = vec!["coffee".into(), "toast".into()];
-    assert!(choice.grade("Toast", &Answer::Text("toast".into())).correct);
-    assert!(choice.grade("2", &Answer::Text("toast".into())).correct);
+    assert!(grade(&choice, "2", Answer::Text("toast".into())));
+    assert!(
+        !grade(&choice, "toast", Answer::Text("toast".into())),
+        "a choice is picked by its number"
+    );
     assert_eq!(
-        choice.grade("1", &Answer::Text("toast".into())).expected,
-        "toast"
+        quiz::grade(&choice, None, &Answer::Text("toast".into())).1,
+        "2) toast"
     );
 }
 

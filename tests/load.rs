@@ -333,7 +333,7 @@ fn keys_work_while_a_load_run_plays_live() {
         ..RunOptions::default()
     };
     let live = LiveRun::start_scenario(gated(), options);
-    app.show_live("gated", "gated", settings, live);
+    app.show_live("gated", "gated", settings, live, false);
     assert_eq!(app.screen, Screen::Lesson);
     let mut term = Terminal::new(TestBackend::new(120, 30)).unwrap();
 

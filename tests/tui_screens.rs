@@ -701,3 +701,108 @@ fn status_column_follows_the_cursor_on_a_big_trace() {
         "a task shown as ended before it did:\n{screen}"
     );
 }
+
+/// Lesson runs in the TUI are on the paused clock: what the code asked for, exactly.
+#[test]
+fn lesson_one_and_six_show_exact_figures() {
+    let mut one = lesson_run();
+    let screen = render(&mut one, 160, 48);
+    assert!(screen.contains("5.00u"), "{screen}");
+    assert!(screen.contains("virtual clock"), "{screen}");
+    key(&mut one, KeyCode::Down); // coffee
+    key(&mut one, KeyCode::Char('t'));
+    let inspector = render(&mut one, 160, 48);
+    assert!(inspector.contains("Sleep 3000 ms"), "{inspector}");
+    assert!(!inspector.contains("3001"), "{inspector}");
+
+    let mut six = app();
+    six.open_lesson(5);
+    key(&mut six, KeyCode::Enter); // run 1 asks where the retries start
+    chars(&mut six, "3");
+    six.finish_runs();
+    let screen = render(&mut six, 160, 48);
+    assert!(screen.contains("✓ right: 3) 0, 1, 3, 7"), "{screen}");
+    assert!(!screen.contains("1.002"), "{screen}");
+    snap("lesson06_retry_verdict", &mut six);
+}
+
+/// The asyncio ↔ tokio page is the last entry of the lesson list; Esc at home quits nothing.
+#[test]
+fn the_asyncio_page_opens_from_home_and_esc_never_quits() {
+    let mut app = app();
+    key(&mut app, KeyCode::Esc);
+    assert!(!app.quit, "Esc at home must not quit");
+    key(&mut app, KeyCode::End);
+    let home = render(&mut app, 80, 24);
+    assert!(home.contains("asyncio ↔ tokio"), "{home}");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.screen, Screen::Lesson);
+    let page = render(&mut app, 80, 24);
+    assert!(page.contains("From asyncio to tokio"), "{page}");
+    assert!(!page.contains("Runs (1-9"), "a page has no runs: {page}");
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.screen, Screen::Home);
+    key(&mut app, KeyCode::Char('q'));
+    assert!(app.quit);
+}
+
+/// Lesson 07's deadlock: once the run has played, the line under the timeline names the
+/// cycle, and `w` lists what the run found in the text export's sentences.
+#[test]
+fn the_deadlock_cycle_shows_under_the_run_and_in_the_findings_pane() {
+    let mut app = app();
+    app.open_lesson(6);
+    chars(&mut app, "3"); // run 3: two locks taken in opposite order
+    key(&mut app, KeyCode::Enter);
+    chars(&mut app, "1"); // "does it deadlock?" yes
+    let before = render(&mut app, 160, 48);
+    assert!(
+        !before.contains("⚠"),
+        "nothing is told before the run has played"
+    );
+    app.finish_runs();
+    key(&mut app, KeyCode::Esc); // close the verdicts
+    let screen = render(&mut app, 160, 48);
+    assert!(
+        screen.contains("⚠ warning: deadlock: `transfer-ab` waits"),
+        "{screen}"
+    );
+    chars(&mut app, "w");
+    let text = asyncscope::export::text::render(
+        app.lv.recording().unwrap().timeline(),
+        160,
+    );
+    let cycle = text
+        .lines()
+        .find(|l| l.starts_with("warning: deadlock"))
+        .expect("the text export names the cycle")
+        .to_string();
+    let pane = render(&mut app, 160, 48);
+    assert!(pane.contains("findings"), "{pane}");
+    // The pane wraps the same sentence the text export prints: its first words agree.
+    let start: String = cycle.chars().take(50).collect();
+    assert!(pane.contains(&start), "{start}\n{pane}");
+    snap("lesson07_deadlock_findings", &mut app);
+}
+
+/// Instructor mode on a projector-sized terminal: the lanes grow to fill it (no screen of
+/// blank rows), and H switches to bright greys.
+#[test]
+fn instructor_mode_fills_a_big_screen() {
+    let mut app = lesson_run();
+    key(&mut app, KeyCode::Char('i'));
+    let big = render(&mut app, 200, 60);
+    let idle_rows = big.lines().filter(|l| l.contains('░')).count();
+    assert!(
+        idle_rows >= 18,
+        "three lanes of 6+ rows each: {idle_rows}\n{big}"
+    );
+    let blank_rows = big
+        .lines()
+        .filter(|l| l.trim_matches(['"', ' ']).is_empty())
+        .count();
+    assert!(blank_rows < 30, "{blank_rows} blank rows\n{big}");
+    insta::assert_snapshot!("instructor_lesson01_200x60", big);
+    key(&mut app, KeyCode::Char('H'));
+    assert!(app.config.theme.contrast);
+}

@@ -1,6 +1,6 @@
 //! The real binary in a real terminal (tmux): open lesson 1, run it, pause, step back, open
-//! the inspector, quit — and the terminal is restored, after a forced panic too. Skipped (with
-//! a note) when tmux is not installed.
+//! the inspector, quit — and the terminal is restored, after a forced panic too. Fails when
+//! tmux is not installed.
 
 use std::path::Path;
 use std::time::Duration;
@@ -10,14 +10,9 @@ mod tmux;
 
 const SECOND: Duration = Duration::from_secs(1);
 
-/// A shell in a 100×30 terminal with a prompt the test can wait for; None without tmux.
+/// A shell in a 100×30 terminal with a prompt the test can wait for.
 fn shell(label: &str) -> Option<Tmux> {
-    if !Tmux::available() {
-        eprintln!(
-            "tmux is not installed: skipping the end-to-end TUI test"
-        );
-        return None;
-    }
+    Tmux::require();
     let t = Tmux::start(
         label,
         Path::new(env!("CARGO_MANIFEST_DIR")),
@@ -59,8 +54,8 @@ fn lesson_one_run_pause_step_back_inspect_quit() {
     assert!(t.alternate_on(), "the TUI uses the alternate screen");
     t.keys(&["Enter"]); // lesson 01
     t.wait_for("Lesson 01", 5 * SECOND);
-    t.keys(&["Enter"]); // run 1: breakfast, one after another, real clock (5u = 5 s)
-    t.wait_for("● live", 10 * SECOND);
+    t.keys(&["Enter"]); // run 1: breakfast, one after another, played at 1u = 1 s (5 s)
+    t.wait_for("▶ playing", 10 * SECOND);
     std::thread::sleep(Duration::from_millis(1500));
     t.keys(&["Space"]);
     let paused = t.wait_for("⏸ paused", 5 * SECOND);
@@ -117,7 +112,7 @@ fn start_a_live_run(t: &Tmux) -> u32 {
     t.keys(&["Enter"]);
     t.wait_for("Lesson 01", 5 * SECOND);
     t.keys(&["Enter"]);
-    t.wait_for("● live", 10 * SECOND);
+    t.wait_for("▶ playing", 10 * SECOND);
     let tui = tmux::children(t.pane_pid());
     assert_eq!(tui.len(), 1, "one program under the shell: {tui:?}");
     tui[0]
@@ -208,4 +203,28 @@ fn a_resize_storm_mid_run_changes_only_the_layout() {
     t.wait_for("EXIT-0", 15 * SECOND);
     let after = t.wait_for("\nSTTY ", 5 * SECOND);
     assert_sane(&after);
+}
+
+/// Lesson 06 in the real binary: answer the retry question right, let the run play at real
+/// pace, and see it graded right with the exact offsets (the run is on the paused clock).
+#[test]
+fn lesson_six_retry_question_is_graded_right_after_the_run_plays() {
+    let Some(t) = shell("e2e-quiz") else { return };
+    t.type_line(&command(""));
+    t.wait_for("exercises", 20 * SECOND);
+    for _ in 0..5 {
+        t.keys(&["Down"]);
+    }
+    t.keys(&["Enter"]);
+    t.wait_for("Lesson 06", 5 * SECOND);
+    t.keys(&["a"]); // ask run 1's question even if this machine answered it before
+    t.wait_for("0, 1, 3, 7", 5 * SECOND);
+    t.keys(&["3"]);
+    // 7u at 1u = 1 s: graded once the run has played to its end.
+    let graded = t.wait_for("your predictions", 30 * SECOND);
+    assert!(graded.contains("✓ right"), "{graded}");
+    assert!(graded.contains("3) 0, 1, 3, 7"), "{graded}");
+    assert!(!graded.contains("1.002"), "{graded}");
+    t.keys(&["Esc", "q"]);
+    t.wait_for("EXIT-0", 15 * SECOND);
 }

@@ -144,10 +144,7 @@ fn trimmed(screen: &str) -> String {
 
 #[test]
 fn in_a_terminal_a_save_is_checked_n_moves_on_and_watch_resumes_there() {
-    if !Tmux::available() {
-        eprintln!("tmux is not installed: skipped");
-        return;
-    }
+    Tmux::require();
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let _restore = Restore::start_at_fetch_all();
     let next = next_after_fetch_all();
@@ -238,10 +235,7 @@ fn in_a_terminal_a_save_is_checked_n_moves_on_and_watch_resumes_there() {
 
 #[test]
 fn a_terminal_that_hangs_up_ends_watch() {
-    if !Tmux::available() {
-        eprintln!("tmux is not installed: skipped");
-        return;
-    }
+    Tmux::require();
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let _restore = Restore::start_at_fetch_all();
     let tmux = Tmux::start(
@@ -446,10 +440,7 @@ fn manual_run_checks_only_on_r() {
 /// learner's place and leaves the terminal as it found it (line editing and echo back).
 #[test]
 fn ctrl_c_and_signals_leave_the_terminal_as_it_was() {
-    if !Tmux::available() {
-        eprintln!("tmux is not installed: skipped");
-        return;
-    }
+    Tmux::require();
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let _restore = Restore::start_at_fetch_all();
     let bin = env!("CARGO_BIN_EXE_asyncscope");

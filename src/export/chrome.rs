@@ -15,19 +15,125 @@
 //! - heartbeat lag, when the run had a heartbeat, is a counter (`"ph":"C"`, "heartbeat lag",
 //!   `args.lag_ms`).
 //!
-//! `ts` is microseconds of the *runtime* clock since the run started; a poll's `dur` is its
-//! *wall-clock* duration. On the real clock the two agree. On a paused (virtual) clock a poll
-//! takes no virtual time but does take real CPU time: polls made at the same virtual instant
-//! share a `ts`, so their slices can overlap in the viewer (each poll's wall-clock start is in
-//! `args.wall_us`).
+//! Time: `ts` and `dur` are on one clock, the runtime's (µs since the run started), so a viewer
+//! draws a thread's polls one after another, or one inside the other when one really ran
+//! inside another, never half over each other. Each poll's wall-clock start and duration are
+//! in `args.wall_us` and `args.wall_dur_us`.
+//!
+//! - On the real clock the runtime clock is the wall clock: `ts` is when a poll started and
+//!   `dur` how long it ran. Should two polls of one thread still half overlap (a trace recorded
+//!   out of step, or edited by hand), the earlier one is cut short where the later one starts.
+//! - On the paused clock a poll takes no virtual time: the clock only moves while the runtime
+//!   is idle, so all the polls between two moves start and end at one virtual instant. To draw
+//!   them in the order they ran, the moments recorded at one instant (poll starts and ends,
+//!   spawns, task ends, marks, heartbeats) are laid out from the instant in wall-clock order,
+//!   [`PAUSED_STEP_NS`] apart: a poll drawn at 2.5 s + 3 ns started at virtual 2.5 s
+//!   (`args.virtual_us`), after three other moments there, and contains the spawns and marks it
+//!   made. One nanosecond is the finest step Perfetto keeps, and tiny beside the millisecond
+//!   timer: below a thousand moments an instant still reads as itself to the µs, and a million
+//!   polls at one instant spread over 2 ms. An instant crowded right up to the next one gets a
+//!   smaller step, so that its moments always stay before the next instant (then a viewer may
+//!   draw neighbours at one nanosecond). Zero-length slices at the instant were the other
+//!   choice; they leave their order, and which of them a mark belongs to, to each viewer's
+//!   sorting of equal timestamps.
 
-use crate::timeline::{TaskLine, Timeline};
+use crate::timeline::{Stamp, TaskLine, Timeline};
+use crate::trace::Clock;
 use serde_json::{Value, json};
 
 const PID: u32 = 1;
 
+/// How far apart the moments recorded at one virtual instant are drawn, at most.
+pub const PAUSED_STEP_NS: f64 = 1.0;
+
 fn us(ns: u64) -> f64 {
     ns as f64 / 1000.0
+}
+
+/// Where the export draws each moment of the run (see the module comment).
+enum Axis {
+    /// At its runtime-clock time.
+    Real,
+    /// Every moment the export draws, sorted, and where each is drawn (ns).
+    Paused { stamps: Vec<Stamp>, drawn: Vec<f64> },
+}
+
+impl Axis {
+    fn new(tl: &Timeline) -> Axis {
+        if tl.header.clock != Clock::Paused {
+            return Axis::Real;
+        }
+        let mut stamps = vec![tl.end];
+        for t in &tl.tasks {
+            stamps.push(t.spawned);
+            stamps.extend(t.ended);
+            for p in &t.polls {
+                stamps.extend([p.start, p.end]);
+            }
+        }
+        stamps.extend(tl.marks.iter().map(|m| m.at));
+        stamps.extend(tl.heartbeats.iter().map(|h| h.at));
+        stamps.sort_unstable();
+        stamps.dedup();
+        let mut drawn = Vec::with_capacity(stamps.len());
+        for instant in stamps.chunk_by(|a, b| a.rt_ns == b.rt_ns) {
+            let at = instant[0].rt_ns;
+            let n = instant.len();
+            // n moments take n - 1 steps, which must end before the next instant.
+            let step = match stamps.get(drawn.len() + n) {
+                Some(next) => {
+                    PAUSED_STEP_NS.min((next.rt_ns - at) as f64 / n as f64)
+                }
+                None => PAUSED_STEP_NS,
+            };
+            drawn.extend((0..n).map(|i| at as f64 + i as f64 * step));
+        }
+        Axis::Paused { stamps, drawn }
+    }
+
+    /// Where `at` is drawn, in ns.
+    fn ns(&self, at: Stamp) -> f64 {
+        match self {
+            Axis::Paused { stamps, drawn } => {
+                if let Ok(i) = stamps.binary_search(&at) {
+                    return drawn[i];
+                }
+                at.rt_ns as f64
+            }
+            Axis::Real => at.rt_ns as f64,
+        }
+    }
+}
+
+/// A poll slice as drawn (ns), and which poll of which task it is.
+struct Drawn {
+    start: f64,
+    end: f64,
+    task: usize,
+    poll: usize,
+}
+
+/// Cut short any slice of one thread that a later one starts inside and outlasts, so that the
+/// thread's slices only follow or contain one another.
+fn untangle(slices: &mut [Drawn]) {
+    slices.sort_by(|a, b| {
+        a.start.total_cmp(&b.start).then(b.end.total_cmp(&a.end))
+    });
+    let mut open: Vec<usize> = Vec::new();
+    for i in 0..slices.len() {
+        let start = slices[i].start;
+        while let Some(&top) = open.last() {
+            if slices[top].end <= start {
+                open.pop();
+            } else if slices[top].end < slices[i].end {
+                slices[top].end = start;
+                open.pop();
+            } else {
+                break;
+            }
+        }
+        open.push(i);
+    }
 }
 
 /// The Chrome trace of `timeline`: `{"traceEvents": [...], "displayTimeUnit": "ms"}`.
@@ -52,16 +158,45 @@ pub fn to_value(timeline: &Timeline) -> Value {
         }));
     }
 
-    for t in &tl.tasks {
+    let axis = Axis::new(tl);
+    let paused = matches!(axis, Axis::Paused { .. });
+    // Where each poll is drawn, indexed like the tasks' polls.
+    let mut poll_at: Vec<Vec<(f64, f64)>> = tl
+        .tasks
+        .iter()
+        .map(|t| vec![(0.0, 0.0); t.polls.len()])
+        .collect();
+    let mut per_thread: Vec<Vec<Drawn>> = Vec::new();
+    for (task, t) in tl.tasks.iter().enumerate() {
+        for (poll, p) in t.polls.iter().enumerate() {
+            let th = p.thread as usize;
+            if per_thread.len() <= th {
+                per_thread.resize_with(th + 1, Vec::new);
+            }
+            let start = axis.ns(p.start);
+            per_thread[th].push(Drawn {
+                start,
+                end: axis.ns(p.end).max(start),
+                task,
+                poll,
+            });
+        }
+    }
+    for slices in &mut per_thread {
+        untangle(slices);
+        for d in slices.iter() {
+            poll_at[d.task][d.poll] = (d.start, d.end);
+        }
+    }
+
+    for (t, drawn) in tl.tasks.iter().zip(&poll_at) {
         let label = t.label();
         let tid = t.polls.first().map_or(1, |p| p.thread as u32 + 1);
-        let end_ns = t
-            .ended
-            .map_or(tl.end.rt_ns, |e| e.rt_ns)
-            .max(t.spawned.rt_ns);
+        let begin = axis.ns(t.spawned);
+        let end = axis.ns(t.ended.unwrap_or(tl.end)).max(begin);
         events.push(json!({
             "ph": "b", "cat": "task", "id": t.info.idx, "name": label, "pid": PID, "tid": tid,
-            "ts": us(t.spawned.rt_ns),
+            "ts": begin / 1000.0,
             "args": {
                 "task_id": t.info.tokio_id,
                 "kind": t.info.kind.as_str(),
@@ -71,21 +206,26 @@ pub fn to_value(timeline: &Timeline) -> Value {
         }));
         events.push(json!({
             "ph": "e", "cat": "task", "id": t.info.idx, "name": label, "pid": PID, "tid": tid,
-            "ts": us(end_ns),
+            "ts": end / 1000.0,
             "args": {"outcome": t.end.as_str()},
         }));
-        for p in &t.polls {
-            events.push(json!({
+        for (p, &(start, end)) in t.polls.iter().zip(drawn) {
+            let mut ev = json!({
                 "ph": "X", "cat": "poll", "name": label, "pid": PID,
                 "tid": p.thread as u32 + 1,
-                "ts": us(p.start.rt_ns),
-                "dur": us(p.wall_ns()),
+                "ts": start / 1000.0,
+                "dur": (end - start) / 1000.0,
                 "args": {
                     "task_id": t.info.tokio_id,
                     "task": t.info.idx,
                     "wall_us": us(p.start.wall_ns),
+                    "wall_dur_us": us(p.wall_ns()),
                 },
-            }));
+            });
+            if paused {
+                ev["args"]["virtual_us"] = json!(us(p.start.rt_ns));
+            }
+            events.push(ev);
         }
     }
 
@@ -99,7 +239,8 @@ pub fn to_value(timeline: &Timeline) -> Value {
             .and_then(|i| tl.tasks.get(i as usize))
             .map(TaskLine::label);
         let mut ev = json!({
-            "ph": "i", "cat": "mark", "name": m.text, "pid": PID, "ts": us(m.at.rt_ns),
+            "ph": "i", "cat": "mark", "name": m.text, "pid": PID,
+            "ts": axis.ns(m.at) / 1000.0,
             "args": {"task": task},
         });
         match thread {
@@ -114,7 +255,8 @@ pub fn to_value(timeline: &Timeline) -> Value {
 
     for h in &tl.heartbeats {
         events.push(json!({
-            "ph": "C", "name": "heartbeat lag", "pid": PID, "ts": us(h.at.rt_ns),
+            "ph": "C", "name": "heartbeat lag", "pid": PID,
+            "ts": axis.ns(h.at) / 1000.0,
             "args": {"lag_ms": h.lag_us as f64 / 1000.0},
         }));
     }

@@ -30,7 +30,8 @@
 use crate::timeline::{TaskLine, TaskState, Timeline};
 use crate::trace::{ResourceIdx, TaskKind};
 use crate::view::cells::{task_cells, thread_cells};
-use crate::view::lints::{ms as fmt_ms, run_lints};
+use crate::view::findings::{Finding, findings};
+use crate::view::lints::ms as fmt_ms;
 use crate::view::{Cell, LEGEND, Window, axis, names};
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -513,62 +514,30 @@ fn words(tl: &Timeline, out: &mut Out) {
         }
     }
 
-    if !tl.values.is_empty() {
+    let found = findings(tl);
+    let values: Vec<String> = found
+        .iter()
+        .filter(|f| matches!(f, Finding::Value(..)))
+        .map(|f| format!("  {}", f.line()))
+        .collect();
+    if !values.is_empty() {
         out.blank();
         out.line("values:");
-        for (key, value) in &tl.values {
-            out.wrapped(&format!("  {key}: {}", value_words(value)), 6);
+        for v in values {
+            out.wrapped(&v, 6);
         }
     }
-
-    let mut notes: Vec<String> = Vec::new();
-    for probe in tl.tasks.iter().filter(|t| t.info.probe) {
-        if tl.heartbeats.is_empty() {
-            notes.push(format!("{} (probe, not drawn)", probe.label()));
-        }
-    }
-    if !tl.heartbeats.is_empty() {
-        let ms = |us: Option<u32>| fmt_ms(us.unwrap_or(0) as u64 * 1000);
-        notes.push(format!(
-            "heartbeat (probe, not drawn): {} ticks, lag p50 {}, p99 {}, max {}",
-            tl.heartbeats.len(),
-            ms(tl.heartbeat_lag_percentile(50.0)),
-            ms(tl.heartbeat_lag_percentile(99.0)),
-            ms(tl.max_heartbeat_lag_us()),
-        ));
-    }
-    notes.extend(warnings(tl));
+    let notes: Vec<String> = found
+        .iter()
+        .filter(|f| !matches!(f, Finding::Value(..)))
+        .map(Finding::line)
+        .collect();
     if !notes.is_empty() {
         out.blank();
         for n in notes {
             out.wrapped(&n, 2);
         }
     }
-}
-
-/// A value as a learner reads it: lists joined by commas, text unquoted, 1.0 as 1.
-fn value_words(v: &serde_json::Value) -> String {
-    match v {
-        serde_json::Value::String(s) => s.clone(),
-        serde_json::Value::Number(n) => match n.as_f64() {
-            Some(x) if x.fract() == 0.0 && x.abs() < 1e15 => {
-                format!("{}", x as i64)
-            }
-            _ => n.to_string(),
-        },
-        serde_json::Value::Array(items) => {
-            items.iter().map(value_words).collect::<Vec<_>>().join(", ")
-        }
-        other => other.to_string(),
-    }
-}
-
-/// The run's lints, each a sentence starting "warning:".
-fn warnings(tl: &Timeline) -> Vec<String> {
-    run_lints(tl)
-        .iter()
-        .map(|l| format!("warning: {}", l.sentence(tl, true)))
-        .collect()
 }
 
 #[cfg(test)]

@@ -49,6 +49,9 @@ async fn work(
     token: CancellationToken,
 ) {
     tokio::select! {
+        // Both ready in one instant: without `biased;`, select!
+        // picks one at random. Here the finished work counts.
+        biased;
         _ = sleep(ctx.u(units)) => probe::mark("finished its work"),
         _ = token.cancelled() => {
             probe::mark("asked to stop: cleaning up");

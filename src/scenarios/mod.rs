@@ -214,6 +214,17 @@ pub enum Flavor {
     MultiThread { workers: usize },
 }
 
+impl Flavor {
+    /// The clock a run asked to use `asked` really gets: tokio can pause only the clock of
+    /// a current-thread runtime, so multi_thread runs are on the real clock.
+    pub fn clock(self, asked: Clock) -> Clock {
+        match self {
+            Flavor::MultiThread { .. } => Clock::Real,
+            Flavor::CurrentThread => asked,
+        }
+    }
+}
+
 /// What a running scenario gets: its time unit and the probes.
 #[derive(Clone)]
 pub struct Ctx {
@@ -348,6 +359,16 @@ pub fn lesson_code(id: &str) -> Option<String> {
 
 pub fn find(id: &str) -> Option<Scenario> {
     registry().into_iter().find(|s| s.id == id)
+}
+
+/// The clock a run of scenario `id` with `options` will use (see [`Flavor::clock`]), or why
+/// it cannot run: checked before anything is said about the run.
+pub fn clock_of(id: &str, options: &RunOptions) -> Result<Clock, RunError> {
+    let sc =
+        find(id).ok_or_else(|| RunError::UnknownScenario(id.into()))?;
+    let knobs =
+        Knobs::resolve(&sc, &options.knobs).map_err(RunError::BadKnob)?;
+    Ok((sc.flavor)(&knobs).clock(options.clock))
 }
 
 /// How to run a scenario.
@@ -486,11 +507,7 @@ fn run_body_observed(
         )));
     }
     let flavor = setup.flavor;
-    // tokio can only pause the clock of a current-thread runtime.
-    let clock = match flavor {
-        Flavor::MultiThread { .. } => Clock::Real,
-        Flavor::CurrentThread => options.clock,
-    };
+    let clock = flavor.clock(options.clock);
     recorder::install(false);
 
     let session = Session::new(clock);
@@ -510,6 +527,9 @@ fn run_body_observed(
         }
     };
     builder.enable_all().thread_name("asyncscope-rt");
+    // Same knobs, same run: a fixed seed makes tokio's random choices (which branch of an
+    // unbiased `select!` is polled first) the same every time.
+    builder.rng_seed(tokio::runtime::RngSeed::from_bytes(b"asyncscope"));
     if clock == Clock::Paused {
         builder.start_paused(true);
     }

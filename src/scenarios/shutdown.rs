@@ -4,6 +4,8 @@
 
 use super::{Ctx, KnobKind, KnobSpec, Knobs, Scenario, current_thread};
 use crate::probe;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 use tokio::task::JoinHandle;
 use tokio::time::{Instant, interval_at, sleep, timeout};
@@ -69,6 +71,8 @@ struct Server {
     hard_stop: CancellationToken,
     /// Counts the requests in flight, so shutdown can wait for them.
     tracker: TaskTracker,
+    /// How many requests gave up at the deadline.
+    gave_up: Arc<AtomicUsize>,
 }
 
 /// How many requests were accepted, and how many cancelled.
@@ -77,9 +81,14 @@ type Counts = (usize, usize);
 // lesson:start shutdown
 async fn request(s: Server) {
     tokio::select! {
+        // Done at the very moment of the deadline: the reply is sent.
+        biased;
         _ = sleep(s.job) => {} // handled: the reply is sent
         // Past the deadline: give up cleanly (roll back, reply 503...).
-        _ = s.hard_stop.cancelled() => probe::cancelled(),
+        _ = s.hard_stop.cancelled() => {
+            s.gave_up.fetch_add(1, Ordering::Relaxed);
+            probe::cancelled();
+        }
     }
 }
 
@@ -107,15 +116,16 @@ async fn shut_down(s: &Server, acceptor: JoinHandle<usize>) -> Counts {
     s.stop.cancel(); // 1. stop accepting
     let accepted = acceptor.await.unwrap();
     s.tracker.close(); // 2. no new tasks: wait() ends when they are done
-    let mut cancelled = 0;
     if timeout(s.grace, s.tracker.wait()).await.is_err() {
-        cancelled = s.tracker.len(); // 3. too late: cancel the rest...
-        probe::mark(&format!("deadline: cancelling {cancelled} requests"));
+        let left = s.tracker.len(); // 3. too late: cancel the rest...
+        probe::mark(&format!("deadline: cancelling {left} requests"));
         s.hard_stop.cancel();
         s.tracker.wait().await; // ...and wait until they have stopped
     }
     probe::mark("drained");
-    (accepted, cancelled)
+    // Counted by the requests: one that finishes in the deadline's
+    // own instant was still tracked when the deadline was seen.
+    (accepted, s.gave_up.load(Ordering::Relaxed))
 }
 // lesson:end shutdown
 
@@ -127,6 +137,7 @@ async fn run(ctx: Ctx, knobs: Knobs) {
         stop: CancellationToken::new(),
         hard_stop: CancellationToken::new(),
         tracker: TaskTracker::new(),
+        gave_up: Arc::default(),
     };
     let acceptor = probe::spawn("acceptor", acceptor(s.clone()));
     // A real server waits for `tokio::signal::ctrl_c().await` here.

@@ -337,6 +337,9 @@ impl Timeline {
             .collect();
         let mut in_poll: Vec<Vec<TaskIdx>> =
             vec![Vec::new(); trace.threads.len().max(1)];
+        // The task whose poll last ended its life, and when: what most likely woke a task
+        // whose waker tokio does not report (see PollStart).
+        let mut last_finished: Option<(TaskIdx, u64)> = None;
         let mut marks = Vec::new();
         let mut heartbeats = Vec::new();
         let mut run_end = None;
@@ -382,6 +385,21 @@ impl Timeline {
                         continue;
                     }
                     b.pair_is_drop = false;
+                    // Polled again after going idle with no wake recorded: the block_on
+                    // task, whose waker is not a task's and is not instrumented. It was
+                    // woken all the same; by a task that finished in this very instant
+                    // (its JoinHandle), or else by the runtime (a timer, I/O).
+                    if b.state == Some(TaskState::Idle) {
+                        let source = match last_finished {
+                            Some((by, when))
+                                if when == at.rt_ns && by != a =>
+                            {
+                                WakeSource::Task(by)
+                            }
+                            _ => WakeSource::Runtime,
+                        };
+                        tasks[a as usize].wakes.push(WakeAt { at, source });
+                    }
                     b.poll_start = Some((at, ev.thread));
                     b.woken_in_poll = false;
                     b.pending_resource = None;
@@ -425,6 +443,7 @@ impl Timeline {
                     }
                     if let Some((_, when)) = b.outcome {
                         finish(t, b, when.max(at));
+                        last_finished = Some((a, at.rt_ns));
                     } else if b.woken_in_poll {
                         switch(t, b, at, TaskState::Scheduled, None);
                     } else {
@@ -437,6 +456,11 @@ impl Timeline {
                 EventKind::Wake if task_ok(a) => {
                     let source = match current {
                         Some(c) if c == a => WakeSource::SelfWake,
+                        // A task being dropped (aborted, or at shutdown) wakes others as its
+                        // guards go: the runtime's doing, not something the task did.
+                        Some(c) if building[c as usize].pair_is_drop => {
+                            WakeSource::Runtime
+                        }
                         Some(c) => WakeSource::Task(c),
                         None => WakeSource::Runtime,
                     };

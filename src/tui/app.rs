@@ -4,6 +4,8 @@ use crate::exercise::Checked;
 use crate::exercise::info::ExerciseInfo;
 use crate::exercise::progress::{self, Progress};
 use crate::lesson::{self, Answer, Lesson, Query};
+use crate::lesson_progress::{self, LessonProgress};
+use crate::quiz::{self, Graded, Response};
 use crate::scenarios::{self, KnobKind, Knobs, RunOptions};
 use crate::trace::{Clock, Trace, jsonl};
 use crate::tui::exercise::ExerciseView;
@@ -11,20 +13,20 @@ use crate::tui::lanes::{self, Lane};
 use crate::tui::live::LiveRun;
 use crate::tui::playback::Recording;
 use crate::tui::theme::Theme;
+use crate::view::findings::{Finding, findings};
 use crossterm::event::{
     Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton,
     MouseEvent, MouseEventKind,
 };
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 /// Answers to a lesson's questions (question index, the learner's answer) waiting for
 /// recording number `.0` to finish.
-pub type PendingAnswers = (usize, Vec<(usize, Option<String>)>);
+pub type PendingAnswers = (usize, Vec<(usize, Option<Response>)>);
 
 /// How the TUI is set up.
 #[derive(Clone, Debug)]
@@ -52,21 +54,16 @@ impl Config {
             lessons_dir: lesson::default_dir(),
             root: PathBuf::from(env!("CARGO_MANIFEST_DIR")),
             clock: Clock::Paused,
-            theme: Theme { color: true },
+            theme: Theme {
+                color: true,
+                contrast: false,
+            },
             console: None,
             redact_wall: true,
             progress_file: None,
             panic_key: false,
         }
     }
-}
-
-/// Which lessons were read and which questions answered right.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
-pub struct LessonProgress {
-    pub read: BTreeSet<String>,
-    /// Lesson id → the questions answered right.
-    pub answered: BTreeMap<String, BTreeSet<usize>>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -88,6 +85,7 @@ pub enum Side {
     Text,
     Inspector,
     Knobs,
+    Findings,
 }
 
 /// A prediction being asked before a run.
@@ -98,16 +96,9 @@ pub struct Asking {
     /// Questions still to ask (indices into the lesson's questions), the current first.
     pub queue: Vec<usize>,
     pub input: String,
-    pub given: Vec<(usize, Option<String>)>,
-}
-
-/// A graded prediction.
-#[derive(Clone, Debug)]
-pub struct Graded {
-    pub question: usize,
-    pub given: Option<String>,
-    pub correct: bool,
-    pub expected: String,
+    pub given: Vec<(usize, Option<Response>)>,
+    /// Why the typed input is not an answer yet.
+    pub problem: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -146,11 +137,16 @@ pub struct LessonView {
     /// Task names and a moment to highlight: the real figure behind an answer.
     pub highlight: Vec<String>,
     pub highlight_ns: Option<u64>,
+    /// The recording the highlight belongs to: it is not shown on any other.
+    pub highlight_of: Option<usize>,
     pub lanes: Vec<Lane>,
     lanes_key: Option<(usize, u64, bool)>,
     pub cache: lanes::Cache,
     pub cache_b: lanes::Cache,
     pub text: Option<(u16, Vec<Line<'static>>)>,
+    /// The findings of the shown recording, keyed by (recording, generation): a big run's
+    /// lints walk every poll, once, not every frame.
+    findings: Option<((usize, u64), Vec<Finding>)>,
 }
 
 impl LessonView {
@@ -174,11 +170,43 @@ impl LessonView {
             pending: None,
             highlight: Vec::new(),
             highlight_ns: None,
+            highlight_of: None,
             lanes: Vec::new(),
             lanes_key: None,
             cache: lanes::Cache::default(),
             cache_b: lanes::Cache::default(),
             text: None,
+            findings: None,
+        }
+    }
+
+    /// The answer highlight (task names, a moment) if it belongs to the run shown: a new
+    /// run does not inherit the marks of an old question.
+    pub fn highlight_shown(&self) -> (&[String], Option<u64>) {
+        if self.highlight_of.is_some() && self.highlight_of == self.current
+        {
+            (&self.highlight, self.highlight_ns)
+        } else {
+            (&[], None)
+        }
+    }
+
+    /// What the shown run found, once it has played to its end (so a finding never answers
+    /// a prediction early); empty before.
+    pub fn findings(&mut self) -> &[Finding] {
+        let key = self
+            .recording()
+            .filter(|r| r.played_to_end())
+            .map(|r| (self.current.unwrap_or(0), r.generation));
+        match key {
+            None => &[],
+            Some(key) => {
+                if self.findings.as_ref().is_none_or(|(k, _)| *k != key) {
+                    let found = findings(&self.recordings[key.0].full);
+                    self.findings = Some((key, found));
+                }
+                &self.findings.as_ref().unwrap().1
+            }
         }
     }
 
@@ -289,7 +317,14 @@ pub fn axis_span(r: &Recording) -> u64 {
 
 impl App {
     pub fn new(config: Config) -> App {
-        let (lessons, errors) = lesson::load_all(&config.lessons_dir);
+        let (mut lessons, mut errors) =
+            lesson::load_all(&config.lessons_dir);
+        // The page Python learners need most, last in the list: text only, no runs.
+        match lesson::asyncio_page(&config.lessons_dir) {
+            Ok(page) => lessons.push(page),
+            Err(e) if !lessons.is_empty() => errors.push(e),
+            Err(_) => {}
+        }
         let (exercises, info_error) = match crate::exercise::info::load(
             &config.root.join("exercises").join("info.toml"),
         ) {
@@ -305,7 +340,7 @@ impl App {
         // A damaged file is kept aside, never overwritten; the status line says where.
         let (lesson_progress, lesson_warning) = match &config.progress_file
         {
-            Some(p) => progress::load_json(p),
+            Some(p) => lesson_progress::load(p),
             None => (LessonProgress::default(), None),
         };
         App {
@@ -340,7 +375,7 @@ impl App {
 
     fn save_progress(&self) {
         if let Some(p) = &self.config.progress_file {
-            let _ = progress::save_json(p, &self.lesson_progress);
+            let _ = lesson_progress::save(p, &self.lesson_progress);
         }
     }
 
@@ -422,8 +457,11 @@ impl App {
         settings: Vec<(String, String)>,
     ) {
         let options = self.run_options(settings.clone());
+        // Paused-clock runs are played at real pace; an unknown scenario fails in the run.
+        let paced = scenarios::clock_of(scenario, &options)
+            .is_ok_and(|c| c == Clock::Paused);
         let live = LiveRun::start(scenario, options);
-        self.show_live(label, scenario, settings, live);
+        self.show_live(label, scenario, settings, live, paced);
     }
 
     /// How runs started from the TUI run: on its clock, with these knobs.
@@ -443,6 +481,7 @@ impl App {
         scenario: &str,
         settings: Vec<(String, String)>,
         live: LiveRun,
+        paced: bool,
     ) {
         if self.screen != Screen::Lesson {
             self.lv = LessonView::new(None);
@@ -451,7 +490,7 @@ impl App {
         }
         self.lv
             .recordings
-            .push(Recording::live(label, scenario, settings, live));
+            .push(Recording::live(label, scenario, settings, live, paced));
         self.lv.current = Some(self.lv.recordings.len() - 1);
         self.lv.focus_timeline = true;
         self.lv.zoom = 1.0;
@@ -459,25 +498,36 @@ impl App {
         self.last_tick = Some(Instant::now());
     }
 
-    /// Ask the run's questions first (those not yet answered right), then start it.
-    pub fn request_run(&mut self, idx: usize) {
+    /// The questions asked before lesson run `idx`: those not yet answered right, or all of
+    /// them when `again` (a re-ask) or in instructor mode (a class sees every question).
+    pub fn questions_for(&self, idx: usize, again: bool) -> Vec<usize> {
         let Some(l) = self.lesson() else {
-            return;
+            return Vec::new();
         };
-        if idx >= l.runs.len() {
-            return;
-        }
         let done = self.lesson_progress.answered.get(&l.id);
-        let queue: Vec<usize> = l
-            .questions
+        l.questions
             .iter()
             .enumerate()
             .filter(|(i, q)| {
-                q.run == idx && done.is_none_or(|d| !d.contains(i))
+                q.run == idx
+                    && (again
+                        || self.instructor
+                        || done.is_none_or(|d| !d.contains(i)))
             })
             .map(|(i, _)| i)
-            .collect();
+            .collect()
+    }
+
+    /// Ask the run's questions first (see [`App::questions_for`]), then start it.
+    pub fn request_run(&mut self, idx: usize, again: bool) {
+        if self.lesson().is_none_or(|l| idx >= l.runs.len()) {
+            return;
+        }
+        let queue = self.questions_for(idx, again);
         if queue.is_empty() {
+            if again {
+                self.status = Some("this run has no questions".into());
+            }
             self.start_lesson_run(idx);
         } else {
             self.overlay = Overlay::Question(Asking {
@@ -485,6 +535,7 @@ impl App {
                 queue,
                 input: String::new(),
                 given: Vec::new(),
+                problem: None,
             });
         }
     }
@@ -492,30 +543,33 @@ impl App {
     fn answer_question(
         &mut self,
         mut asking: Asking,
-        given: Option<String>,
+        given: Option<Response>,
     ) {
         let q = asking.queue.remove(0);
         asking.given.push((q, given));
         asking.input.clear();
+        asking.problem = None;
         if !asking.queue.is_empty() {
             self.overlay = Overlay::Question(asking);
             return;
         }
         self.overlay = Overlay::None;
         self.start_lesson_run(asking.run);
-        if asking.given.iter().any(|(_, g)| g.is_some())
-            || !asking.given.is_empty()
-        {
-            self.lv.pending = self.lv.current.map(|c| (c, asking.given));
-        }
+        self.lv.pending = self.lv.current.map(|c| (c, asking.given));
     }
 
-    /// Grade predictions once their run has finished.
+    /// Grade predictions once their run has been played to its end (a paced run is graded
+    /// when the learner has seen it happen, not when it was recorded).
     fn grade_pending(&mut self) {
         let Some(rec) = self.lv.pending.as_ref().map(|(r, _)| *r) else {
             return;
         };
-        if self.lv.recordings.get(rec).is_some_and(|r| r.is_live()) {
+        if self
+            .lv
+            .recordings
+            .get(rec)
+            .is_some_and(|r| !r.played_to_end())
+        {
             return;
         }
         let (_, given) = self.lv.pending.take().unwrap();
@@ -524,35 +578,31 @@ impl App {
         else {
             return;
         };
-        let tl = &r.full;
+        let tl = r.error.is_none().then_some(&r.full);
         let mut graded = Vec::new();
         let mut highlight = Vec::new();
         let mut highlight_ns = None;
         for (qi, g) in given {
             let q = &l.questions[qi];
-            let query = q.query();
-            let Some(actual) = query.evaluate(tl) else {
-                graded.push(Graded {
-                    question: qi,
-                    given: g,
-                    correct: false,
-                    expected: "the run did not give an answer".into(),
-                });
-                continue;
-            };
-            let v = q.grade(g.as_deref().unwrap_or(""), &actual);
-            let correct = g.is_some() && v.correct;
-            if correct {
+            let verdict = quiz::grade_question(q, qi, g.as_ref(), tl);
+            // Instructor mode rehearses and demonstrates: nothing is recorded.
+            if verdict.correct && !self.instructor {
                 self.lesson_progress
                     .answered
                     .entry(l.id.clone())
                     .or_default()
                     .insert(qi);
             }
-            match (&query, &actual) {
-                (Query::Duration, Answer::Number(n))
-                | (Query::Ended(_), Answer::Number(n)) => {
-                    highlight_ns = Some((n * tl.unit_ns()) as u64);
+            let query = q.query();
+            match (&query, tl.and_then(|tl| query.evaluate(tl))) {
+                (
+                    Query::Duration | Query::Ended(_),
+                    Some(Answer::Number(n)),
+                ) => {
+                    highlight_ns = tl.map(|tl| (n * tl.unit_ns()) as u64);
+                }
+                (_, Some(Answer::Text(t))) => {
+                    highlight.extend(t.split(", ").map(str::to_string));
                 }
                 _ => {}
             }
@@ -561,19 +611,13 @@ impl App {
             {
                 highlight.push(t.clone());
             }
-            if let Answer::Text(t) = &actual {
-                highlight.extend(t.split(", ").map(str::to_string));
-            }
-            graded.push(Graded {
-                question: qi,
-                given: g,
-                correct,
-                expected: v.expected,
-            });
+            graded.push(verdict);
         }
         self.save_progress();
         self.lv.highlight = highlight;
         self.lv.highlight_ns = highlight_ns;
+        self.lv.highlight_of = Some(rec);
+        self.lv.text = None;
         self.overlay = Overlay::Verdicts(graded);
     }
 
@@ -608,7 +652,10 @@ impl App {
             }
         }
         if self.lv.pending.as_ref().is_some_and(|(rec, _)| {
-            self.lv.recordings.get(*rec).is_none_or(|r| !r.is_live())
+            self.lv
+                .recordings
+                .get(*rec)
+                .is_none_or(|r| r.played_to_end())
         }) {
             self.grade_pending();
             changed = true;
@@ -616,10 +663,12 @@ impl App {
         changed
     }
 
-    /// Wait for every live run to finish, then take in the results (tests).
+    /// Wait for every live run to finish and play it to its end, then take in the results
+    /// (tests, and a learner who presses End).
     pub fn finish_runs(&mut self) {
         for r in &mut self.lv.recordings {
             r.wait();
+            r.to_end();
         }
         self.tick(Instant::now());
     }
@@ -672,26 +721,41 @@ impl App {
                 return;
             }
             Overlay::Question(mut a) => {
-                let choices = self
+                let Some(q) = self
                     .lesson()
                     .and_then(|l| l.questions.get(a.queue[0]))
-                    .map_or(0, |q| q.choices.len());
+                    .cloned()
+                else {
+                    return;
+                };
                 match k.code {
                     KeyCode::Esc => self.answer_question(a, None),
-                    KeyCode::Enter if !a.input.trim().is_empty() => {
-                        let given = Some(a.input.trim().to_string());
-                        self.answer_question(a, given)
+                    KeyCode::Enter if q.choices.is_empty() => {
+                        match q.read(&a.input) {
+                            Ok(given) => {
+                                self.answer_question(a, Some(given))
+                            }
+                            Err(problem) => {
+                                a.problem = Some(problem);
+                                self.overlay = Overlay::Question(a);
+                            }
+                        }
                     }
-                    KeyCode::Char(c)
-                        if choices > 0
-                            && c.to_digit(10).is_some_and(|d| {
-                                d >= 1 && d as usize <= choices
-                            }) =>
-                    {
-                        self.answer_question(a, Some(c.to_string()))
+                    // A choice is its key's position, read by the same rule as the CLI's.
+                    KeyCode::Char(c) if !q.choices.is_empty() => {
+                        match q.read(&c.to_string()) {
+                            Ok(given) => {
+                                self.answer_question(a, Some(given))
+                            }
+                            Err(problem) => {
+                                a.problem = Some(problem);
+                                self.overlay = Overlay::Question(a);
+                            }
+                        }
                     }
-                    KeyCode::Char(c) if choices == 0 => {
+                    KeyCode::Char(c) => {
                         a.input.push(c);
+                        a.problem = None;
                         self.overlay = Overlay::Question(a);
                     }
                     KeyCode::Backspace => {
@@ -774,7 +838,7 @@ impl App {
                     self.open_exercise(self.exercise_sel)
                 }
             },
-            KeyCode::Esc => self.quit = true,
+            // Esc backs out of things; at home there is nothing to back out of. q quits.
             _ => {}
         }
     }
@@ -814,7 +878,11 @@ impl App {
             }
             KeyCode::Enter | KeyCode::Char('r') => {
                 let idx = lv.run_idx;
-                self.request_run(idx);
+                self.request_run(idx, false);
+            }
+            KeyCode::Char('a') => {
+                let idx = lv.run_idx;
+                self.request_run(idx, true);
             }
             KeyCode::Char(c @ '1'..='9') => {
                 let i = c as usize - '1' as usize;
@@ -899,6 +967,13 @@ impl App {
             }
             KeyCode::PageUp => lv.scroll = lv.scroll.saturating_sub(10),
             KeyCode::PageDown => lv.scroll += 10,
+            KeyCode::Char('w') => {
+                lv.side = if lv.side == Side::Findings {
+                    Side::Text
+                } else {
+                    Side::Findings
+                };
+            }
             KeyCode::Char('t') => {
                 lv.side = if lv.side == Side::Inspector {
                     Side::Text
@@ -930,7 +1005,23 @@ impl App {
                     self.status = Some("compare needs two runs: run another (or change a knob with k)".into());
                 }
             }
-            KeyCode::Char('i') => self.instructor = !self.instructor,
+            KeyCode::Char('H') => {
+                self.config.theme.contrast = !self.config.theme.contrast;
+                self.lv.text = None;
+                self.status = Some(
+                    if self.config.theme.contrast {
+                        "high contrast: bright greys (H again for the usual ones)"
+                    } else {
+                        "usual contrast"
+                    }
+                    .into(),
+                );
+            }
+            KeyCode::Char('i') => {
+                self.instructor = !self.instructor;
+                // The run list says which questions come first: in instructor mode, all.
+                self.lv.text = None;
+            }
             KeyCode::Char('R') => self.restart(),
             KeyCode::Char('s') => self.save_current(),
             _ => {}

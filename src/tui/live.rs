@@ -10,7 +10,7 @@
 use crate::scenarios::{self, RunOptions, Scenario};
 use crate::trace::Header;
 use crate::trace::recorder::Session;
-use crate::tui::playback::Built;
+use crate::tui::built::Built;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;

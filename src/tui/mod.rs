@@ -8,6 +8,7 @@
 //! ([`playback`]); [`lanes`] turns a timeline into one row of cells per lane.
 
 pub mod app;
+pub mod built;
 pub mod event;
 pub mod exercise;
 pub mod lanes;

@@ -11,66 +11,10 @@
 
 use crate::timeline::Timeline;
 use crate::trace::{Clock, EventKind, Trace};
+pub use crate::tui::built::Built;
 use crate::tui::live::{LivePoll, LiveRun, yield_to_ui};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
-
-/// A trace with what playback derives from it. Building one walks the whole trace, so for a
-/// live run it is built off the UI thread ([`LiveRun`]) and only moved into the recording.
-pub struct Built {
-    pub trace: Trace,
-    /// Runtime-clock ns of each event.
-    pub rt: Vec<u64>,
-    pub timeline: Timeline,
-    /// For a live run on the real clock: how long it had been going when this was built
-    /// (the timeline reaches it: idle tasks stay idle until then); otherwise 0.
-    pub now: u64,
-}
-
-impl Built {
-    /// `now`: for a live run, how long it has been going (wall clock, ns).
-    pub fn new(mut trace: Trace, now: Option<u64>) -> Built {
-        let paused = trace.header.clock == Clock::Paused;
-        let mut clock = 0u64;
-        let rt = trace
-            .events
-            .iter()
-            .map(|e| {
-                if e.kind == EventKind::ClockSync {
-                    clock = clock.max(e.clock_ns());
-                    clock
-                } else if paused {
-                    clock
-                } else {
-                    e.wall_ns
-                }
-            })
-            .collect();
-        let last = trace.events.last().map_or(0, |e| e.wall_ns);
-        let (timeline, now) = match now.filter(|&n| !paused && n > last) {
-            Some(now) => {
-                // An event that refers to nothing: the timeline skips it but ends at it.
-                trace.events.push(crate::trace::Event::new(
-                    EventKind::ResourceClose,
-                    now,
-                    0,
-                    u32::MAX,
-                    0,
-                ));
-                let timeline = Timeline::from_trace(&trace);
-                trace.events.pop();
-                (timeline, now)
-            }
-            None => (Timeline::from_trace(&trace), 0),
-        };
-        Built {
-            trace,
-            rt,
-            timeline,
-            now,
-        }
-    }
-}
 
 /// Frees what a big recording showed on a thread of its own: dropping millions of events and
 /// a timeline of as many polls is not the UI thread's business.
@@ -223,6 +167,9 @@ pub struct Recording {
     pub generation: u64,
     /// A live run's age, when it is past its last event (wall-clock ns).
     live_now: u64,
+    /// Recorded on the paused clock and played from its start at real pace (1u = 1 s at
+    /// 1×), rather than shown as it is recorded: it looks live and its numbers are exact.
+    pub paced: bool,
 }
 
 impl Recording {
@@ -242,18 +189,21 @@ impl Recording {
         r
     }
 
-    /// A run starting now; it plays live.
+    /// A run starting now. On the real clock it is shown as it happens; `paced` (a run on
+    /// the paused clock) plays from its start at real pace, as far as it is recorded.
     pub fn live(
         label: &str,
         scenario: &str,
         settings: Vec<(String, String)>,
         live: LiveRun,
+        paced: bool,
     ) -> Recording {
         let mut r = Recording::empty(label, scenario);
         r.settings = settings;
         r.live = Some(live);
         r.playing = true;
-        r.follow = true;
+        r.follow = !paced;
+        r.paced = paced;
         r
     }
 
@@ -284,6 +234,7 @@ impl Recording {
             error: None,
             generation: 0,
             live_now: 0,
+            paced: false,
         }
     }
 
@@ -304,6 +255,13 @@ impl Recording {
 
     pub fn is_live(&self) -> bool {
         self.live.is_some()
+    }
+
+    /// The whole run has been recorded and shown (or it failed): what it answers can be
+    /// told now without giving away what the learner has not seen yet.
+    pub fn played_to_end(&self) -> bool {
+        !self.is_live()
+            && (self.error.is_some() || self.cursor >= self.rt.len())
     }
 
     /// Take in what a live run recorded since the last look. True if anything changed.
@@ -402,6 +360,15 @@ impl Recording {
             return self.end_ns();
         }
         match self.cursor {
+            0 => 0,
+            n => self.rt[n - 1],
+        }
+    }
+
+    /// Runtime-clock ns of the last shown event itself (the event line's time; a live run's
+    /// clock may have moved on past it).
+    pub fn event_ns(&self) -> u64 {
+        match self.cursor.min(self.rt.len()) {
             0 => 0,
             n => self.rt[n - 1],
         }
@@ -587,8 +554,10 @@ impl Recording {
         let n = self.rt.partition_point(|&t| (t as f64) <= self.pos_ns);
         self.set_cursor(n);
         if self.cursor >= self.rt.len() {
+            // A paced run caught up with its recording waits for more; a real-clock one
+            // follows what is recorded from here on.
             if self.is_live() {
-                self.follow = true;
+                self.follow = !self.paced;
             } else {
                 self.playing = false;
             }

@@ -7,6 +7,8 @@ use ratatui::style::{Color, Modifier, Style};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Theme {
     pub color: bool,
+    /// Bright greys instead of dark ones (idle lanes, dim text): readable on a projector.
+    pub contrast: bool,
 }
 
 impl Theme {
@@ -14,7 +16,10 @@ impl Theme {
     pub fn from_env() -> Theme {
         let no_color =
             std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        Theme { color: !no_color }
+        Theme {
+            color: !no_color,
+            contrast: false,
+        }
     }
 
     fn fg(&self, c: Color) -> Style {
@@ -28,7 +33,7 @@ impl Theme {
     pub fn cell(&self, cell: Cell) -> Style {
         match cell {
             Cell::Empty => Style::new(),
-            Cell::Idle => self.fg(Color::DarkGray),
+            Cell::Idle => self.fg(self.grey()),
             Cell::Scheduled => self.fg(Color::Yellow),
             Cell::Running | Cell::Polled => self.fg(Color::Green),
             Cell::Blocking => self.fg(Color::Magenta),
@@ -50,9 +55,18 @@ impl Theme {
 
     pub fn dim(&self) -> Style {
         if self.color {
-            Style::new().fg(Color::DarkGray)
+            Style::new().fg(self.grey())
         } else {
             Style::new()
+        }
+    }
+
+    /// The grey of idle lanes and secondary text: dark normally, light in high contrast.
+    fn grey(&self) -> Color {
+        if self.contrast {
+            Color::Gray
+        } else {
+            Color::DarkGray
         }
     }
 

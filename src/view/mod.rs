@@ -8,9 +8,12 @@
 //! - [`axis`]: the 1-2-5 tick step and the unit labels.
 //! - [`names`]: which lanes there are, in which order; what each thread is called.
 //! - [`lints`]: what went wrong, one enum, a sentence each.
+//! - [`findings`]: what a run found (warnings, probes, values), as the text export and the
+//!   TUI's findings pane show it.
 
 pub mod axis;
 pub mod cells;
+pub mod findings;
 pub mod lints;
 pub mod names;
 

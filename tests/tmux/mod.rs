@@ -18,11 +18,18 @@ pub struct Tmux {
 }
 
 impl Tmux {
-    pub fn available() -> bool {
-        Command::new("tmux")
+    /// The end-to-end tests need tmux: without it they fail (a skipped test would let CI
+    /// pass without ever running the real binary in a terminal).
+    pub fn require() {
+        let found = Command::new("tmux")
             .arg("-V")
             .output()
-            .is_ok_and(|o| o.status.success())
+            .is_ok_and(|o| o.status.success());
+        assert!(
+            found,
+            "tmux is not installed: the end-to-end tests need it (apt-get install tmux; \
+             .ci/run installs it)"
+        );
     }
 
     /// A `width`×`height` session running `shell_command` (through `sh -c`) in `cwd`.

@@ -15,7 +15,7 @@ pub const HOME_KEYS: &[(&str, &str)] = &[
     ),
     ("o", "open a saved trace file"),
     ("?", "this help"),
-    ("q Esc", "quit"),
+    ("q Ctrl-C", "quit"),
 ];
 
 pub const LESSON_KEYS: &[(&str, &str)] = &[
@@ -23,6 +23,7 @@ pub const LESSON_KEYS: &[(&str, &str)] = &[
         "Enter r",
         "run the chosen run (predict first when it has a question)",
     ),
+    ("a", "ask the chosen run's questions again, answered or not"),
     ("1-9", "choose which of the lesson's runs"),
     ("Space", "pause / play"),
     ("← →", "step one event back / forward"),
@@ -37,12 +38,17 @@ pub const LESSON_KEYS: &[(&str, &str)] = &[
     ("↑ ↓", "select a lane (timeline) or scroll the text"),
     ("PgUp PgDn", "scroll the lesson text"),
     ("t", "inspect the selected task (click a lane twice)"),
+    (
+        "w",
+        "findings: warnings (deadlock, leaks…), heartbeat lag, values",
+    ),
     ("z x", "zoom in / out around the cursor"),
     ("< >", "pan the zoomed timeline"),
-    ("f", "fold lanes by name (automatic above 40 tasks)"),
+    ("f", "fold lanes by name (automatic above 100 tasks)"),
     ("k", "knobs: change a value, Enter re-runs"),
     ("c", "compare with the previous run, on one time axis"),
-    ("i", "instructor mode: the timeline fills the screen"),
+    ("i", "instructor mode: big timeline; asks all, records none"),
+    ("H", "high contrast: bright greys, for a projector"),
     ("R", "restart: run the scenario again"),
     ("s", "save the trace (asyncscope --open FILE loads it)"),
     ("o", "open a saved trace file"),

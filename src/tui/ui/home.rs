@@ -75,11 +75,17 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
             " "
         };
         let title_w = w.saturating_sub(prog.chars().count() + 7);
-        let text = format!(
-            "{mark} {:>2} {:<title_w$} {prog}",
-            l.id,
-            fit(&l.title, title_w)
-        );
+        let text = if l.id == crate::lesson::ASYNCIO_PAGE {
+            // A page to read, not a lesson: no number, runs or questions.
+            let mark = if read { "·" } else { " " };
+            format!("{mark}    {}", l.title)
+        } else {
+            format!(
+                "{mark} {:>2} {:<title_w$} {prog}",
+                l.id,
+                fit(&l.title, title_w)
+            )
+        };
         let style = if i == sel && focus_l {
             t.selected()
         } else if i == sel {

@@ -1,7 +1,8 @@
 //! The lesson screen: text (or the inspector, or the knobs) beside or above the timeline.
 
 use super::{fit, popup};
-use crate::tui::app::{App, Asking, Graded, Side};
+use crate::quiz::Graded;
+use crate::tui::app::{App, Asking, Side};
 use crate::tui::markdown;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -17,7 +18,11 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
     let mut spans = vec![Span::styled("asyncscope › ", t.dim())];
     match app.lesson() {
         Some(l) => spans.push(Span::styled(
-            format!("Lesson {} · {}", l.id, l.title),
+            if l.runs.is_empty() {
+                l.title.clone()
+            } else {
+                format!("Lesson {} · {}", l.id, l.title)
+            },
             t.title(),
         )),
         None => spans.push(Span::styled("trace", t.title())),
@@ -78,6 +83,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
         Side::Text => text(f, side, app),
         Side::Inspector => super::inspector::draw(f, side, app),
         Side::Knobs => super::knobs::draw(f, side, app),
+        Side::Findings => super::findings::draw(f, side, app),
     }
     super::timeline::draw(f, tl, app);
 }
@@ -96,18 +102,21 @@ fn text(f: &mut Frame, area: Rect, app: &mut App) {
     };
     if app.lv.text.as_ref().is_none_or(|(w, _)| *w != width) {
         let mut lines = vec![];
-        // The runs and questions first: what Enter does.
-        lines.push(Line::from(vec![
-            Span::styled("Runs ", t.heading()),
-            Span::styled("(1-9 chooses, Enter runs):", t.dim()),
-        ]));
+        // The runs and questions first: what Enter does (a page without runs has neither).
+        if !l.runs.is_empty() {
+            lines.push(Line::from(vec![
+                Span::styled("Runs ", t.heading()),
+                Span::styled("(1-9 chooses, Enter runs):", t.dim()),
+            ]));
+        }
         for (i, r) in l.runs.iter().enumerate() {
-            let q = l.questions.iter().filter(|q| q.run == i).count();
-            let extra = if q > 0 {
-                format!(
-                    "  ({q} question{} first)",
-                    if q == 1 { "" } else { "s" }
-                )
+            let all = l.questions.iter().filter(|q| q.run == i).count();
+            let asked = app.questions_for(i, false).len();
+            let plural = |n: usize| if n == 1 { "" } else { "s" };
+            let extra = if asked > 0 {
+                format!("  ({asked} question{} first)", plural(asked))
+            } else if all > 0 {
+                format!("  ({all} answered right; a asks again)")
             } else {
                 String::new()
             };
@@ -117,7 +126,9 @@ fn text(f: &mut Frame, area: Rect, app: &mut App) {
                 r.describe()
             )));
         }
-        lines.push(Line::raw(""));
+        if !l.runs.is_empty() {
+            lines.push(Line::raw(""));
+        }
         lines.extend(markdown::render(&l.body, width as usize, &t));
         app.lv.text = Some((width, lines));
     }
@@ -132,7 +143,8 @@ fn text(f: &mut Frame, area: Rect, app: &mut App) {
         .collect();
     // Mark the chosen run.
     let chosen = app.lv.run_idx + 1;
-    if app.lv.scroll <= chosen
+    if !l.runs.is_empty()
+        && app.lv.scroll <= chosen
         && let Some(line) = shown.get_mut(chosen - app.lv.scroll)
     {
         let text: String =
@@ -216,16 +228,7 @@ pub fn verdicts(f: &mut Frame, area: Rect, app: &App, v: &[Graded]) {
         let q = &l.questions[g.question];
         lines.push(Line::raw(""));
         lines.push(Line::raw(q.ask.clone()));
-        let given = match (&g.given, q.choices.is_empty()) {
-            (None, _) => "skipped".to_string(),
-            (Some(x), false) => x
-                .parse::<usize>()
-                .ok()
-                .and_then(|n| q.choices.get(n.wrapping_sub(1)))
-                .cloned()
-                .unwrap_or_else(|| x.clone()),
-            (Some(x), true) => x.clone(),
-        };
+        let given = g.given.as_deref().unwrap_or("skipped");
         let (mark, style) = if g.correct {
             ("✓ right", t.good())
         } else if g.given.is_none() {

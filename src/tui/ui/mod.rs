@@ -1,6 +1,7 @@
 //! Drawing: one function per screen, overlays on top, the key bar at the bottom.
 
 pub mod exercise;
+pub mod findings;
 pub mod help;
 pub mod home;
 pub mod inspector;

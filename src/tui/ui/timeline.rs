@@ -4,6 +4,7 @@
 
 use super::fit;
 use crate::timeline::{End, TaskState, Timeline};
+use crate::trace::Clock;
 use crate::tui::app::{App, axis_span};
 use crate::tui::lanes::{self, Cell, Lane, LaneKind, Window};
 use crate::tui::playback::Recording;
@@ -291,6 +292,8 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
         return;
     };
     let instructor = app.instructor;
+    // What went wrong in the run, in a line under it (w lists everything it found).
+    let warning = super::findings::first_warning(app);
     let lv = &mut app.lv;
     let r = &lv.recordings[cur];
     let tl = r.timeline();
@@ -317,10 +320,14 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
     };
     let mut head = vec![Span::styled(format!(" {} ", r.label), head_style)];
     head.push(Span::styled(pos, t.key()));
-    head.push(Span::styled(
-        format!(" {} · {} clock", knobs, r.full.header.clock.as_str()),
-        t.dim(),
-    ));
+    // A paced run was recorded on the paused clock: its figures are exact. A real-clock
+    // run's depend on the machine, and the screen says so.
+    let clock = if r.paced || r.full.header.clock == Clock::Paused {
+        "virtual clock: exact times"
+    } else {
+        "real clock: times vary by machine"
+    };
+    head.push(Span::styled(format!(" {clock} · {knobs}"), t.dim()));
     buf.set_line(area.x, y, &Line::from(head), area.width);
     y += 1;
     if let Some(e) = &r.error {
@@ -355,7 +362,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
             cols.name as usize,
             t.dim(),
         );
-        axis(buf, x0, y, &w, unit_ns, &t, cursor, lv.highlight_ns);
+        axis(buf, x0, y, &w, unit_ns, &t, cursor, lv.highlight_shown().1);
         y += 2;
     }
 
@@ -367,20 +374,21 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
         .filter_map(|m| w.col(m.at.rt_ns).map(|c| (c, m.text.as_str())))
         .collect();
     // Rows below the lanes: legend, detail, event (and lag when there is a heartbeat).
-    let below = 3 + u16::from(!tl.heartbeats.is_empty());
+    let below = 3
+        + u16::from(!tl.heartbeats.is_empty())
+        + u16::from(warning.is_some());
     if !marks.is_empty() && y + below + 2 <= y_end {
         let name = format!("{:>1$}", "marks", cols.name as usize);
         buf.set_string(area.x, y, name, t.dim());
-        let mut free_from = 0usize;
-        for (i, (c, text)) in marks.iter().enumerate() {
+        let groups = mark_groups(&marks);
+        // The last label may run on into the status column: marks at a run's end are read too.
+        let row_end = (cols.chart + 1 + cols.status) as usize;
+        for (i, (c, texts)) in groups.iter().enumerate() {
             buf.set_string(x0 + *c as u16, y, "◆", t.key());
-            let next =
-                marks.get(i + 1).map_or(cols.chart as usize, |m| m.0);
-            let start = c + 1;
-            if start >= free_from && next > start + 3 {
-                let room = next - start - 1;
-                buf.set_stringn(x0 + start as u16, y, text, room, t.dim());
-                free_from = start + text.chars().count().min(room) + 1;
+            let next = groups.get(i + 1).map_or(row_end, |g| g.0);
+            let room = next.saturating_sub(c + 2);
+            if let Some(label) = mark_label(texts, room) {
+                buf.set_string(x0 + *c as u16 + 1, y, label, t.dim());
             }
         }
         y += 1;
@@ -388,12 +396,14 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
 
     // Lanes.
     let lanes_end = y_end.saturating_sub(below).max(y);
-    let row_h =
-        if instructor && (lanes_end - y) as usize >= lv.lanes.len() * 2 {
-            2
-        } else {
-            1
-        };
+    // On a projector the lanes grow to fill the screen (up to 8 rows each), so the back row
+    // can read them; elsewhere one row a lane.
+    let row_h = if instructor {
+        ((lanes_end - y) as usize / lv.lanes.len().max(1)).clamp(1, 8)
+            as u16
+    } else {
+        1
+    };
     let visible = ((lanes_end - y) / row_h) as usize;
     if lv.lane < lv.lane_scroll {
         lv.lane_scroll = lv.lane;
@@ -404,6 +414,8 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
         lv.lane_scroll.min(lv.lanes.len().saturating_sub(visible));
     let fold = lv.folded();
     let selected = lv.focus_timeline.then_some(lv.lane).or(Some(lv.lane));
+    // Owned: the lanes' cache is borrowed mutably below.
+    let highlight = lv.highlight_shown().0.to_vec();
     let hits = lane_rows(
         buf,
         area,
@@ -420,7 +432,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
         selected,
         lv.lane_scroll,
         &t,
-        &lv.highlight,
+        &highlight,
         row_h,
     );
     if lv.lanes.len() > visible && visible > 0 {
@@ -515,11 +527,93 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
             "{:>1$} at {2:.3}u: {3}",
             "event",
             cols.name as usize,
-            r.cursor_ns() as f64 / unit_ns,
+            r.event_ns() as f64 / unit_ns,
             r.describe_cursor()
         );
         buf.set_stringn(area.x, y, text, area.width as usize, t.dim());
+        y += 1;
     }
+    if let Some((first, n)) = warning
+        && y < y_end
+    {
+        let more = if n > 1 {
+            format!(" (+{} more)", n - 1)
+        } else {
+            String::new()
+        };
+        let line = Line::from(vec![
+            Span::styled(format!("⚠ {first}"), t.bad()),
+            Span::styled(format!("{more} · w: findings"), t.dim()),
+        ]);
+        // The sentence is cut to the width; its end (and the key) stay readable in w.
+        let room = area.width as usize;
+        let text: String =
+            line.spans.iter().map(|s| s.content.as_ref()).collect();
+        if text.chars().count() <= room {
+            buf.set_line(area.x, y, &line, area.width);
+        } else {
+            let tail = format!("…{more} · w: findings");
+            let keep = room.saturating_sub(tail.chars().count() + 2);
+            let head: String =
+                format!("⚠ {first}").chars().take(keep).collect();
+            buf.set_line(
+                area.x,
+                y,
+                &Line::from(vec![
+                    Span::styled(head, t.bad()),
+                    Span::styled(tail, t.dim()),
+                ]),
+                area.width,
+            );
+        }
+    }
+}
+
+/// Marks that fall in one column, merged: (column, their texts in order).
+fn mark_groups<'a>(
+    marks: &[(usize, &'a str)],
+) -> Vec<(usize, Vec<&'a str>)> {
+    let mut groups: Vec<(usize, Vec<&str>)> = Vec::new();
+    for &(c, text) in marks {
+        match groups.last_mut() {
+            Some((gc, texts)) if *gc == c => texts.push(text),
+            _ => groups.push((c, vec![text])),
+        }
+    }
+    groups
+}
+
+/// A mark group's label in `room` columns, cut only between words: "pong 1", or for a group
+/// "3: ping 1, pong 1, …" (the event line reads each mark whole when stepping onto it).
+fn mark_label(texts: &[&str], room: usize) -> Option<String> {
+    let full = match texts {
+        [one] => one.to_string(),
+        many => format!("{}: {}", many.len(), many.join(", ")),
+    };
+    if full.chars().count() <= room {
+        return Some(full);
+    }
+    // Whole words up to the room, with an ellipsis; nothing rather than half a word.
+    let mut out = String::new();
+    for word in full.split(' ') {
+        let wanted = out.chars().count()
+            + usize::from(!out.is_empty())
+            + word.chars().count();
+        if wanted + 1 > room {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    if out.is_empty() {
+        // Too narrow for a word: a group still says how many marks it holds.
+        let n = texts.len();
+        return (n > 1 && room >= 2).then(|| format!("×{n}"));
+    }
+    out.push('…');
+    Some(out)
 }
 
 /// A sentence about the selected lane at the cursor.
@@ -691,5 +785,41 @@ fn compare(f: &mut Frame, area: Rect, app: &mut App) {
         spans.push(Span::raw("   "));
         spans.extend(legend(&t, area.width < 110, 6));
         buf.set_line(area.x, y_end - 1, &Line::from(spans), area.width);
+    }
+}
+
+#[cfg(test)]
+mod mark_tests {
+    use super::{mark_groups, mark_label};
+
+    #[test]
+    fn same_column_marks_merge_and_labels_cut_between_words() {
+        let groups = mark_groups(&[
+            (3, "ping 1"),
+            (3, "pong 1"),
+            (9, "fetching from cache"),
+        ]);
+        assert_eq!(
+            groups,
+            vec![
+                (3, vec!["ping 1", "pong 1"]),
+                (9, vec!["fetching from cache"])
+            ]
+        );
+        assert_eq!(
+            mark_label(&["ping 1", "pong 1"], 40).unwrap(),
+            "2: ping 1, pong 1"
+        );
+        assert_eq!(
+            mark_label(&["fetching from cache"], 12).unwrap(),
+            "fetching…"
+        );
+        assert_eq!(
+            mark_label(&["fetching from cache"], 5),
+            None,
+            "never half a word"
+        );
+        assert_eq!(mark_label(&["a long one", "b"], 3).unwrap(), "2:…");
+        assert_eq!(mark_label(&["a long one", "b"], 2).unwrap(), "×2");
     }
 }

@@ -1,0 +1,301 @@
+//! `asyncscope exercises`, `check`, `hint`, `watch` and `reset`.
+
+use crate::cli;
+use asyncscope::exercise::{self, info::ExerciseInfo, progress};
+use asyncscope::export;
+use clap::Args;
+use serde::Serialize;
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// The exercise to check (default: the one you are on).
+    name: Option<String>,
+    /// Check every exercise.
+    #[arg(long, conflicts_with = "name")]
+    all: bool,
+    /// What to print.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    format: CheckFormat,
+    /// Grade another package's binary (used to verify solutions): PACKAGE:BIN.
+    #[arg(long, hide = true, value_name = "PACKAGE:BIN")]
+    binary: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum CheckFormat {
+    Text,
+    Json,
+}
+
+pub fn exercise_infos() -> Result<Vec<ExerciseInfo>, ExitCode> {
+    let root = exercise::workspace_root();
+    exercise::info::load(&root.join("exercises").join("info.toml")).map_err(
+        |e| {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        },
+    )
+}
+
+pub fn find_exercise(
+    infos: &[ExerciseInfo],
+    name: &str,
+) -> Result<ExerciseInfo, ExitCode> {
+    infos
+        .iter()
+        .find(|i| i.name == name)
+        .cloned()
+        .ok_or_else(|| {
+            let names: Vec<&str> =
+                infos.iter().map(|i| i.name.as_str()).collect();
+            eprintln!(
+                "error: there is no exercise `{name}`; exercises: {}",
+                names.join(", ")
+            );
+            ExitCode::from(2)
+        })
+}
+
+pub fn list_exercises() -> color_eyre::Result<ExitCode> {
+    let infos = match exercise_infos() {
+        Ok(i) => i,
+        Err(code) => return Ok(code),
+    };
+    let (progress, warning) = progress::load(&exercise::workspace_root());
+    if let Some(w) = warning {
+        eprintln!("warning: {w}");
+    }
+    for i in &infos {
+        let mark = match progress.passed.get(&i.name) {
+            Some(true) => "✓",
+            Some(false) => "✗",
+            None => "·",
+        };
+        println!("{mark} {:<20} after lesson {}", i.name, i.lesson);
+    }
+    println!(
+        "\n✓ passed  ✗ tried, not yet  · not tried · check one: asyncscope check NAME"
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn check_exercises(args: CheckArgs) -> color_eyre::Result<ExitCode> {
+    let infos = match exercise_infos() {
+        Ok(i) => i,
+        Err(code) => return Ok(code),
+    };
+    let root = exercise::workspace_root();
+    let (mut progress, warning) = progress::load(&root);
+    if let Some(w) = warning {
+        eprintln!("warning: {w}");
+    }
+    let names: Vec<String> = if args.all {
+        infos.iter().map(|i| i.name.clone()).collect()
+    } else if let Some(n) = args.name.clone() {
+        vec![n]
+    } else {
+        let current = progress
+            .current
+            .clone()
+            .filter(|c| infos.iter().any(|i| &i.name == c))
+            .or_else(|| {
+                infos
+                    .iter()
+                    .find(|i| progress.passed.get(&i.name) != Some(&true))
+                    .map(|i| i.name.clone())
+            });
+        match current {
+            Some(c) => vec![c],
+            None => {
+                println!("every exercise has passed: well done");
+                return Ok(ExitCode::SUCCESS);
+            }
+        }
+    };
+    let color =
+        args.format == CheckFormat::Text && std::io::stderr().is_terminal();
+    let mut all_passed = true;
+    let mut results = Vec::new();
+    for name in &names {
+        let info = match find_exercise(&infos, name) {
+            Ok(i) => i,
+            Err(code) => return Ok(code),
+        };
+        let (package, bin) = match &args.binary {
+            Some(spec) => match spec.split_once(':') {
+                Some((p, b)) => (p.to_string(), b.to_string()),
+                None => (spec.clone(), name.clone()),
+            },
+            None => (exercise::EXERCISES_PACKAGE.to_string(), name.clone()),
+        };
+        let checked = exercise::check(&root, &package, &bin, &info, color);
+        all_passed &= checked.passed;
+        if args.binary.is_none() {
+            progress.passed.insert(name.clone(), checked.passed);
+            progress.current = Some(name.clone());
+        }
+        if args.format == CheckFormat::Text {
+            cli::print(&describe_check(&checked, &info))?;
+        }
+        results.push(checked);
+    }
+    if args.binary.is_none()
+        && let Err(e) = progress::save(&root, &progress)
+    {
+        eprintln!("warning: could not save your progress: {e}");
+    }
+    if args.format == CheckFormat::Json {
+        let reports: Vec<CheckReport> =
+            results.iter().map(check_json).collect();
+        let doc = match reports.as_slice() {
+            [one] => serde_json::to_string_pretty(one)?,
+            all => serde_json::to_string_pretty(all)?,
+        };
+        cli::print(&(doc + "\n"))?;
+    }
+    Ok(if all_passed {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+pub fn describe_check(
+    c: &exercise::Checked,
+    info: &ExerciseInfo,
+) -> String {
+    let mut s = exercise::describe(c, 80);
+    if !c.passed && c.compile_error.is_none() {
+        s += &format!(
+            "\nstuck? asyncscope hint {} ({} hints, gentle to explicit)\n",
+            info.name,
+            info.hints.len()
+        );
+    }
+    s
+}
+
+/// What `check --format json` prints for one exercise.
+#[derive(Serialize)]
+pub struct CheckReport<'a> {
+    exercise: &'a str,
+    passed: bool,
+    checks: Vec<CheckLine>,
+}
+
+#[derive(Serialize)]
+struct CheckLine {
+    id: String,
+    passed: bool,
+    message: String,
+}
+
+pub fn check_json(c: &exercise::Checked) -> CheckReport<'_> {
+    let mut checks = Vec::new();
+    if let Some(err) = &c.compile_error {
+        checks.push(CheckLine {
+            id: "compiles".into(),
+            passed: false,
+            message: err.clone(),
+        });
+    }
+    if let Some(problem) = &c.run_problem {
+        checks.push(CheckLine {
+            id: "runs".into(),
+            passed: false,
+            message: format!("your program {problem}"),
+        });
+    }
+    checks.extend(c.checks.iter().map(|r| CheckLine {
+        id: r.id.to_string(),
+        passed: r.passed,
+        message: r.message.clone(),
+    }));
+    CheckReport {
+        exercise: &c.name,
+        passed: c.passed,
+        checks,
+    }
+}
+
+pub fn show_hint(
+    name: &str,
+    level: Option<usize>,
+) -> color_eyre::Result<ExitCode> {
+    let infos = match exercise_infos() {
+        Ok(i) => i,
+        Err(code) => return Ok(code),
+    };
+    let info = match find_exercise(&infos, name) {
+        Ok(i) => i,
+        Err(code) => return Ok(code),
+    };
+    println!("{}: {}\n", info.name, info.instructions.trim());
+    let shown: Vec<(usize, &String)> = match level {
+        Some(n) if (1..=info.hints.len()).contains(&n) => {
+            vec![(n, &info.hints[n - 1])]
+        }
+        Some(n) => {
+            eprintln!(
+                "error: {} has hints 1 to {}, not {n}",
+                info.name,
+                info.hints.len()
+            );
+            return Ok(ExitCode::from(2));
+        }
+        None => info
+            .hints
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (i + 1, h))
+            .collect(),
+    };
+    for (n, hint) in shown {
+        for line in export::text::wrap(&format!("hint {n}: {hint}"), 78, 4)
+        {
+            println!("{line}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn watch_exercises(manual_run: bool) -> color_eyre::Result<ExitCode> {
+    let infos = match exercise_infos() {
+        Ok(i) => i,
+        Err(code) => return Ok(code),
+    };
+    let options = exercise::watch::Options { manual_run };
+    exercise::watch::run(&exercise::workspace_root(), &infos, &options)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn reset_exercise(name: &str) -> color_eyre::Result<ExitCode> {
+    let infos = match exercise_infos() {
+        Ok(i) => i,
+        Err(code) => return Ok(code),
+    };
+    let info = match find_exercise(&infos, name) {
+        Ok(i) => i,
+        Err(code) => return Ok(code),
+    };
+    let root = exercise::workspace_root();
+    let target = exercise::learner_file(&root, &info);
+    match exercise::reset(&root, &info)? {
+        exercise::Reset::AlreadyPristine => {
+            println!("{} is already as it started", target.display())
+        }
+        exercise::Reset::Restored {
+            backup: Some(backup),
+        } => println!(
+            "{} is back as it started; your version is in {}",
+            target.display(),
+            backup.display()
+        ),
+        exercise::Reset::Restored { backup: None } => {
+            println!("{} is back as it started", target.display())
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
