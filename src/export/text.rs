@@ -263,12 +263,13 @@ struct Layout {
 
 fn layout(tl: &Timeline, width: usize) -> Layout {
     let w = width;
-    let outcome_w = names::task_lanes(tl)
+    let lanes = names::task_lanes(tl);
+    let outcome_w = lanes
         .iter()
         .map(|t| char_len(&outcome_text(tl, t)))
         .max()
         .unwrap_or(0);
-    let longest_name = names::task_lanes(tl)
+    let longest_name = lanes
         .iter()
         .map(|t| char_len(&t.label()))
         .chain(names::thread_lanes(tl).iter().map(|(_, n)| char_len(n)))

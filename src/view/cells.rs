@@ -14,7 +14,12 @@
 //! Then the ends: `✕` / `!` in the cell where the task was cancelled / panicked, `✓` in the
 //! cell after the one where it completed. Blank where it was not alive.
 //!
-//! A thread's cell follows rules 1 and 2 with the thread's own polls; blank otherwise.
+//! The window's very end belongs to its last cell (a run's last poll often happens at that
+//! instant), and a poll still under way where a replay stops counts as a poll.
+//!
+//! A thread's cell follows rules 1 and 2 with the thread's own polls; blank otherwise. A folded
+//! group's cell is its strongest member's, with `█` only where a poll covered the whole cell
+//! (see [`group_cells`] and [`resample`]).
 //!
 //! Computing a lane costs a binary search per column plus the polls and intervals inside the
 //! window, never a walk over the whole trace.
