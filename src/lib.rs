@@ -8,6 +8,7 @@ pub mod export;
 pub mod grade;
 pub mod lesson;
 pub mod probe;
+pub mod sandbox;
 pub mod scenarios;
 pub mod timeline;
 pub mod trace;

@@ -1,6 +1,10 @@
 //! Exercises graded from the runtime trace: the harness the exercise binaries run, the
 //! contained runner, the metadata, and the kits (simulated services and the driver around each
 //! exercise's learner function).
+//!
+//! No `unsafe` here: the process and libc code is in [`crate::sandbox`].
+
+#![deny(unsafe_code)]
 
 pub mod harness;
 pub mod info;
@@ -13,7 +17,7 @@ use crate::export;
 use crate::grade::{self, CheckResult};
 use crate::timeline::Timeline;
 use info::ExerciseInfo;
-use runner::{Limits, Verdict};
+use runner::{BuildFailed, Limits, Verdict, Watchers, visible};
 use std::path::{Path, PathBuf};
 
 /// The package learners edit, and the one holding reference and wrong solutions.
@@ -42,6 +46,23 @@ pub fn check(
     info: &ExerciseInfo,
     color: bool,
 ) -> Checked {
+    check_with(root, package, bin, info, color, Watchers::none())
+}
+
+/// [`check`], stopped at once when `watch.cancel` is set; `watch.note` hears what the learner
+/// waits for (another build holding cargo's lock).
+///
+/// Every string in the result that comes from the learner's program (output, panic message,
+/// compile errors, names in the trace) is made visible ([`runner::visible`]): printing it never
+/// sends the terminal an escape sequence, apart from cargo's colours when `color` is set.
+pub fn check_with(
+    root: &Path,
+    package: &str,
+    bin: &str,
+    info: &ExerciseInfo,
+    color: bool,
+    watch: Watchers<'_>,
+) -> Checked {
     let mut checked = Checked {
         name: info.name.clone(),
         passed: false,
@@ -51,19 +72,31 @@ pub fn check(
         timeline: None,
         stdout: String::new(),
     };
-    let binary = match runner::build(root, package, bin, color) {
+    let binary = match runner::build_with(root, package, bin, color, watch)
+    {
         Ok(b) => b,
-        Err(output) => {
+        Err(BuildFailed::Compile(output)) => {
             checked.compile_error = Some(output);
             return checked;
         }
+        Err(other) => {
+            checked.run_problem = Some(other.to_string());
+            return checked;
+        }
     };
-    let report = runner::run(&binary, Limits::with_wall(info.time_limit_s));
+    let report = runner::run_with(
+        &binary,
+        Limits::with_wall(info.time_limit_s),
+        watch,
+    );
     checked.stdout = report.stdout;
     match report.verdict {
         Verdict::Finished(trace) => {
             let tl = Timeline::from_trace(&trace);
             checked.checks = grade::grade(&info.checks, &tl);
+            for c in &mut checked.checks {
+                c.message = visible(&c.message, false);
+            }
             checked.passed = checked.checks.iter().all(|c| c.passed);
             checked.timeline = Some(tl);
         }
@@ -118,7 +151,10 @@ pub fn describe(c: &Checked, width: usize) -> String {
         && let Some(tl) = &c.timeline
     {
         s += "\nyour run:\n";
-        s += &export::text::render(tl, width.min(u16::MAX as usize) as u16);
+        s += &visible(
+            &export::text::render(tl, width.min(u16::MAX as usize) as u16),
+            false,
+        );
     }
     s
 }
