@@ -48,6 +48,10 @@ pub struct Plan {
     pub file_size: Option<u64>,
     /// Try a PID namespace first (else go straight to the fallback).
     pub namespaces: bool,
+    /// The program's temporary folder (its `TMPDIR`, made by the caller), to mount a
+    /// size-capped tmpfs on in a namespace: what the program writes there is never on the
+    /// disk and is gone with the namespace (as is what it writes in /dev/shm).
+    pub tmp: Option<PathBuf>,
 }
 
 /// How a program was contained.
@@ -362,6 +366,7 @@ struct Prepared {
     file_size: Option<u64>,
     uid_map: Vec<u8>,
     gid_map: Vec<u8>,
+    tmp: Option<CString>,
 }
 
 fn c_string(s: &OsStr) -> io::Result<CString> {
@@ -416,6 +421,11 @@ impl Prepared {
             // without a namespace.
             uid_map: format!("{uid} {uid} 1\n").into_bytes(),
             gid_map: format!("{gid} {gid} 1\n").into_bytes(),
+            tmp: plan
+                .tmp
+                .as_deref()
+                .map(|p| c_string(p.as_os_str()))
+                .transpose()?,
         })
     }
 }
@@ -449,18 +459,26 @@ fn start(
     namespaces: bool,
 ) -> io::Result<(libc::pid_t, Containment)> {
     if namespaces {
-        match clone_process(libc::CLONE_NEWUSER | libc::CLONE_NEWPID) {
-            // SAFETY: in the child of a fork-like clone; `init` only makes async-signal-safe
-            // calls on memory prepared before the clone, and never returns.
-            0 => unsafe { init(p, fds, true) },
-            pid if pid > 0 => return Ok((pid, Containment::PidNamespace)),
-            // Not allowed here (no user namespaces, a seccomp filter, a container): fall back.
-            _ => {}
+        // With a mount namespace if allowed (private /proc, /tmp, /dev/shm), else without.
+        for mounts in [libc::CLONE_NEWNS, 0] {
+            match clone_process(
+                libc::CLONE_NEWUSER | libc::CLONE_NEWPID | mounts,
+            ) {
+                // SAFETY: in the child of a fork-like clone; `init` only makes
+                // async-signal-safe calls on memory prepared before the clone, and never
+                // returns.
+                0 => unsafe { init(p, fds, Some(mounts != 0)) },
+                pid if pid > 0 => {
+                    return Ok((pid, Containment::PidNamespace));
+                }
+                // Not allowed here (no user namespaces, a seccomp filter, a container).
+                _ => {}
+            }
         }
     }
     match clone_process(0) {
         // SAFETY: as above.
-        0 => unsafe { init(p, fds, false) },
+        0 => unsafe { init(p, fds, None) },
         pid if pid > 0 => Ok((pid, Containment::Subreaper)),
         _ => Err(io::Error::last_os_error()),
     }
@@ -486,13 +504,16 @@ fn clone_process(flags: libc::c_int) -> libc::pid_t {
     }
 }
 
-/// The init (in a PID namespace) or the supervisor (a subreaper): starts the program, then
-/// waits for it and reports how it ended.
+/// The init (in a PID namespace: `namespace` says whether it has a mount namespace too) or
+/// the supervisor (a subreaper, `namespace` is `None`): starts the program, then waits for it
+/// and reports how it ended.
 ///
 /// # Safety
 /// Only in the child of [`clone_process`], with `p` and `fds` prepared before it.
 #[cfg(target_os = "linux")]
-unsafe fn init(p: &Prepared, fds: &Fds, namespace: bool) -> ! {
+unsafe fn init(p: &Prepared, fds: &Fds, namespace: Option<bool>) -> ! {
+    let mounts = namespace == Some(true);
+    let namespace = namespace.is_some();
     // SAFETY (for the whole function): only system calls and async-signal-safe libc
     // functions, on stack memory and memory prepared before the clone.
     unsafe {
@@ -514,6 +535,9 @@ unsafe fn init(p: &Prepared, fds: &Fds, namespace: bool) -> ! {
             write_file(c"/proc/self/setgroups", b"deny");
             write_file(c"/proc/self/uid_map", &p.uid_map);
             write_file(c"/proc/self/gid_map", &p.gid_map);
+            if mounts {
+                private_mounts(p);
+            }
             // The caller's death (any way, SIGKILL included) kills the init, and with it the
             // whole namespace.
             libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
@@ -572,6 +596,65 @@ unsafe fn init(p: &Prepared, fds: &Fds, namespace: bool) -> ! {
                 kill_tree(program);
                 libc::_exit(0);
             }
+        }
+    }
+}
+
+/// In a new mount namespace (before the program starts): nothing mounted here reaches the
+/// system; a /proc that shows only the namespace's processes (not the caller's, nor its
+/// descriptors under /proc/PID/fd); size-capped tmpfs on /dev/shm and the program's
+/// temporary folder; an empty /dev/pts, so the caller's terminal cannot be opened by its
+/// path. /tmp itself stays as it is (the project or its binary may be there). A mount that
+/// fails (a locked-down container) is skipped: the rest still holds.
+///
+/// # Safety
+/// As [`init`].
+#[cfg(target_os = "linux")]
+unsafe fn private_mounts(p: &Prepared) {
+    // SAFETY: as in `init`; every string is NUL-terminated.
+    unsafe {
+        let none = std::ptr::null::<libc::c_char>();
+        if libc::mount(
+            none,
+            c"/".as_ptr(),
+            none,
+            libc::MS_REC | libc::MS_PRIVATE,
+            std::ptr::null(),
+        ) != 0
+        {
+            return; // without this, mounts could propagate to the system: none at all
+        }
+        let tmpfs = c"tmpfs".as_ptr();
+        let flags = libc::MS_NOSUID | libc::MS_NODEV;
+        libc::mount(
+            c"proc".as_ptr(),
+            c"/proc".as_ptr(),
+            c"proc".as_ptr(),
+            flags | libc::MS_NOEXEC,
+            std::ptr::null(),
+        );
+        libc::mount(
+            tmpfs,
+            c"/dev/shm".as_ptr(),
+            tmpfs,
+            flags,
+            c"size=64m,mode=1777".as_ptr().cast(),
+        );
+        libc::mount(
+            tmpfs,
+            c"/dev/pts".as_ptr(),
+            tmpfs,
+            flags | libc::MS_NOEXEC,
+            c"size=4k,mode=755".as_ptr().cast(),
+        );
+        if let Some(tmp) = &p.tmp {
+            libc::mount(
+                tmpfs,
+                tmp.as_ptr(),
+                tmpfs,
+                flags,
+                c"size=128m,mode=700".as_ptr().cast(),
+            );
         }
     }
 }

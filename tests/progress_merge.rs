@@ -42,7 +42,8 @@ fn saver() {
 }
 
 fn temp_root(name: &str) -> PathBuf {
-    let root = std::env::temp_dir().join(format!("asyncscope-{name}-{}", std::process::id()));
+    let root = std::env::temp_dir()
+        .join(format!("asyncscope-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
     std::fs::create_dir_all(root.join("exercises")).unwrap();
     root
@@ -74,7 +75,9 @@ fn two_processes_saving_lose_no_pass() {
                 .unwrap()
         })
         .collect();
-    while !(root.join("ready-watch").exists() && root.join("ready-check").exists()) {
+    while !(root.join("ready-watch").exists()
+        && root.join("ready-check").exists())
+    {
         std::thread::sleep(std::time::Duration::from_millis(1));
     }
     std::fs::write(root.join("go"), "").unwrap();
@@ -85,9 +88,16 @@ fn two_processes_saving_lose_no_pass() {
     for prefix in ["watch", "check"] {
         for i in 0..SAVES {
             let name = format!("{prefix}{i}");
-            assert_eq!(after.passed.get(&name), Some(&true), "{name} was lost");
+            assert_eq!(
+                after.passed.get(&name),
+                Some(&true),
+                "{name} was lost"
+            );
         }
-        assert_eq!(after.passed.get(&format!("{prefix}-tried")), Some(&false));
+        assert_eq!(
+            after.passed.get(&format!("{prefix}-tried")),
+            Some(&false)
+        );
     }
     assert_eq!(after.passed.get("earlier"), Some(&true));
     assert!(after.current.is_some());

@@ -177,10 +177,19 @@ pub enum Reset {
 /// Put an exercise back as it started (its pristine starter, `solutions/starters/`), keeping
 /// the learner's version in `exercises/.backups/` first. The new file replaces the old one in
 /// one rename, so an editor or watcher never sees half a file.
+///
+/// Errors name the file and what was (not) changed; a backup that could not be written whole
+/// is removed, never left empty or cut short.
 pub fn reset(root: &Path, info: &ExerciseInfo) -> std::io::Result<Reset> {
+    use std::io::{Error, Write};
+    let with_path = |what: &str, path: &Path, e: Error| {
+        Error::new(e.kind(), format!("{what} {}: {e}", path.display()))
+    };
     let starter = root.join("solutions").join("starters").join(info.file());
     let target = learner_file(root, info);
-    let pristine = std::fs::read(&starter)?;
+    let pristine = std::fs::read(&starter).map_err(|e| {
+        with_path("could not read the starter", &starter, e)
+    })?;
     let current = std::fs::read(&target).ok();
     if current.as_deref() == Some(pristine.as_slice()) {
         return Ok(Reset::AlreadyPristine);
@@ -188,27 +197,76 @@ pub fn reset(root: &Path, info: &ExerciseInfo) -> std::io::Result<Reset> {
     let backup = match current {
         Some(mine) => {
             let backups = root.join("exercises").join(".backups");
-            std::fs::create_dir_all(&backups)?;
+            std::fs::create_dir_all(&backups).map_err(|e| {
+                with_path("could not make the folder", &backups, e)
+            })?;
             let stamp = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map(|d| d.as_secs())
                 .unwrap_or(0);
-            // Never overwrite an earlier backup, even one from the same second.
-            let mut backup =
-                backups.join(format!("{}-{stamp}.rs", info.name));
-            let mut n = 2;
-            while backup.exists() {
-                backup =
-                    backups.join(format!("{}-{stamp}-{n}.rs", info.name));
-                n += 1;
+            // Never overwrite an earlier backup, even one from the same second: the name is
+            // taken with create_new, so two resets at once cannot pick the same one.
+            let mut n = 1;
+            let (backup, mut file) = loop {
+                let name = match n {
+                    1 => format!("{}-{stamp}.rs", info.name),
+                    n => format!("{}-{stamp}-{n}.rs", info.name),
+                };
+                let path = backups.join(name);
+                match std::fs::File::create_new(&path) {
+                    Ok(f) => break (path, f),
+                    Err(e)
+                        if e.kind()
+                            == std::io::ErrorKind::AlreadyExists
+                            && n < 10_000 =>
+                    {
+                        n += 1
+                    }
+                    Err(e) => {
+                        return Err(with_path(
+                            "could not make the backup",
+                            &path,
+                            e,
+                        ));
+                    }
+                }
+            };
+            if let Err(e) =
+                file.write_all(&mine).and_then(|()| file.sync_all())
+            {
+                drop(file);
+                let _ = std::fs::remove_file(&backup);
+                return Err(Error::new(
+                    e.kind(),
+                    format!(
+                        "could not keep your version in {} ({e}); {} is unchanged",
+                        backup.display(),
+                        target.display()
+                    ),
+                ));
             }
-            std::fs::write(&backup, mine)?;
             Some(backup)
         }
         None => None,
     };
     let tmp = target.with_extension("rs.tmp");
-    std::fs::write(&tmp, pristine)?;
-    std::fs::rename(&tmp, &target)?;
+    let replaced = std::fs::write(&tmp, pristine)
+        .and_then(|()| std::fs::rename(&tmp, &target));
+    if let Err(e) = replaced {
+        let _ = std::fs::remove_file(&tmp);
+        let kept = match &backup {
+            Some(b) => {
+                format!(" (your version is also in {})", b.display())
+            }
+            None => String::new(),
+        };
+        return Err(Error::new(
+            e.kind(),
+            format!(
+                "could not put the starter back in {} ({e}); it is unchanged{kept}",
+                target.display()
+            ),
+        ));
+    }
     Ok(Reset::Restored { backup })
 }

@@ -270,6 +270,8 @@ pub fn build_limited(
         memory: None,
         file_size: None,
         namespaces: true,
+        // rustc's temporary files can be large: the folder stays on the disk (removed after).
+        tmp: None,
     };
     let mut child = sandbox::spawn(plan).map_err(|e| {
         BuildFailed::NotStarted(format!("could not start cargo: {e}"))
@@ -486,6 +488,7 @@ pub fn run_with(
         memory: Some(limits.memory),
         file_size: Some(limits.file_size),
         namespaces: limits.namespaces,
+        tmp: Some(tmp.path.clone()),
     };
     let mut child = match sandbox::spawn(plan) {
         Ok(c) => c,
