@@ -1102,6 +1102,16 @@ impl Drop for SignalFlag {
     }
 }
 
+/// Let SIGPIPE end the process quietly, as it does other command-line tools
+/// (`asyncscope exercises | head -3`). Rust ignores it by default, which turns a closed pipe
+/// into a panic at the next `println!`. For commands that only print.
+pub fn restore_default_sigpipe() {
+    // SAFETY: sets the disposition of one signal to its default; no handler runs.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 /// Our real user id.
 pub fn user_id() -> u32 {
     // SAFETY: getuid cannot fail and touches no memory.

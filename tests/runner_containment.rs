@@ -500,12 +500,25 @@ fn killing_the_grader_kills_everything() {
             let r = unsafe { libc::kill(grader.id() as i32, signal) };
             assert_eq!(r, 0);
         }
+        let grader_pid = grader.id();
         grader.wait().unwrap();
         eprintln!(
             "grader killed by signal {signal} (namespaces: {namespaces}): {} left at once",
             running(&binary).len()
         );
         assert_none_left(&binary);
+        // The killed grader's temporary folder goes with the next run.
+        runner::run(&build_hostile("exit"), Limits::with_wall(LIMIT_S));
+        let prefix = format!("asyncscope-run-{grader_pid}-");
+        let left: Vec<_> = std::fs::read_dir(std::env::temp_dir())
+            .unwrap()
+            .flatten()
+            .filter(|e| {
+                e.file_name().to_string_lossy().starts_with(&prefix)
+            })
+            .map(|e| e.path())
+            .collect();
+        assert!(left.is_empty(), "left behind: {left:?}");
     }
 }
 

@@ -203,6 +203,10 @@ impl Watchers<'static> {
     }
 }
 
+/// Said before a build when there is no binary yet (the dependencies are built first).
+pub const FIRST_BUILD: &str = "building your exercises for the first time: about a minute, \
+                               then a few seconds per check";
+
 /// Said when a build waits for another one (cargo's lock on the target folder).
 pub const WAITING_FOR_LOCK: &str =
     "waiting for another build of your exercises to finish…";
@@ -273,6 +277,13 @@ pub fn build_limited(
         // rustc's temporary files can be large: the folder stays on the disk (removed after).
         tmp: None,
     };
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    let binary = target.join("debug").join(bin);
+    if !binary.exists() {
+        (watch.note)(FIRST_BUILD);
+    }
     let mut child = sandbox::spawn(plan).map_err(|e| {
         BuildFailed::NotStarted(format!("could not start cargo: {e}"))
     })?;
@@ -318,10 +329,7 @@ pub fn build_limited(
         }
         None => return Err(BuildFailed::TimedOut(limit)),
     }
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"));
-    Ok(target.join("debug").join(bin))
+    Ok(binary)
 }
 
 /// Cargo's output without its progress lines (`Compiling …`, `Blocking …`), as `--quiet` would

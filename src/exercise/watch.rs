@@ -77,6 +77,7 @@ pub fn run(
         note: warning.map(|w| format!("warning: {w}")),
         screen,
         raw: raw.is_some(),
+        ahead: VecDeque::new(),
     };
     watch.current = watch.starting_exercise();
 
@@ -120,7 +121,8 @@ pub fn run(
                 watch.check();
             }
         }
-        match input.next(TICK) {
+        let key = watch.ahead.pop_front().or_else(|| input.next(TICK));
+        match key {
             Some(Key::Char(c)) if !watch.key(c)? => break,
             Some(Key::Quit) => break,
             Some(Key::Char(_)) | None => {}
@@ -153,6 +155,8 @@ struct Watch<'a> {
     note: Option<String>,
     screen: Screen,
     raw: bool,
+    /// Keys typed on the raw terminal while a check ran, not handled yet.
+    ahead: VecDeque<Key>,
 }
 
 impl Watch<'_> {
@@ -214,17 +218,42 @@ impl Watch<'_> {
         self.last_checked = std::fs::read(self.file()).ok();
         let screen = &self.screen;
         let note = |n: &str| screen.print(&format!("{n}\n"));
-        let checked = super::check_with(
-            &self.root,
-            EXERCISES_PACKAGE,
-            &info.name,
-            &info,
-            self.screen.color,
-            Watchers {
-                cancel: &STOP,
-                note: &note,
-            },
-        );
+        let done = AtomicBool::new(false);
+        let (checked, ahead) = std::thread::scope(|scope| {
+            // A raw terminal sends no SIGINT: Ctrl-C arrives as a key. Keys are read while the
+            // check runs, so Ctrl-C stops it at once; the others wait their turn.
+            let reader = self.raw.then(|| {
+                scope.spawn(|| {
+                    let mut keys = Vec::new();
+                    while !done.load(Ordering::SeqCst) {
+                        for key in read_terminal(TICK).unwrap_or_default() {
+                            if matches!(key, Key::Quit) {
+                                STOP.store(true, Ordering::SeqCst);
+                            }
+                            keys.push(key);
+                        }
+                    }
+                    keys
+                })
+            });
+            let checked = super::check_with(
+                &self.root,
+                EXERCISES_PACKAGE,
+                &info.name,
+                &info,
+                self.screen.color,
+                Watchers {
+                    cancel: &STOP,
+                    note: &note,
+                },
+            );
+            done.store(true, Ordering::SeqCst);
+            let ahead = reader
+                .map(|r| r.join().unwrap_or_default())
+                .unwrap_or_default();
+            (checked, ahead)
+        });
+        self.ahead.extend(ahead);
         if STOP.load(Ordering::SeqCst) {
             return; // Ctrl-C: the check was stopped; the loop ends at its next tick
         }
