@@ -517,6 +517,13 @@ unsafe fn init(p: &Prepared, fds: &Fds, namespace: Option<bool>) -> ! {
     // SAFETY (for the whole function): only system calls and async-signal-safe libc
     // functions, on stack memory and memory prepared before the clone.
     unsafe {
+        if namespace {
+            // The caller's death (any way, SIGKILL included) kills the init, and with it the
+            // whole namespace. First thing, to keep the window before it small.
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+        }
+        // A status record to a caller that is gone must not end us before the cleanup.
+        libc::signal(libc::SIGPIPE, libc::SIG_IGN);
         // Not the caller's terminal, nor any descriptor it had open (a pipe of another run
         // kept open here would keep that run waiting).
         for target in 0..3 {
@@ -538,14 +545,12 @@ unsafe fn init(p: &Prepared, fds: &Fds, namespace: Option<bool>) -> ! {
             if mounts {
                 private_mounts(p);
             }
-            // The caller's death (any way, SIGKILL included) kills the init, and with it the
-            // whole namespace.
-            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
         } else {
             // Orphans of the program come to us, not to the system's init.
             libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1);
         }
-        // The caller died before the line above: stop now.
+        // The caller died before the parent-death signal was set, or before the lifeline was
+        // watched: stop now.
         if lifeline_closed(fds.lifeline, 0) {
             libc::_exit(0);
         }
@@ -669,6 +674,9 @@ unsafe fn exec_program(p: &Prepared, fds: &Fds) -> ! {
     unsafe {
         // Its own group, so the supervisor can stop it and what it did not move elsewhere.
         libc::setpgid(0, 0);
+        // Without a namespace, the program can kill its supervisor: it dies with it then.
+        // (In a namespace the init's end kills it anyway.)
+        libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
         // Signals as a fresh program expects them: nothing blocked, nothing ignored (the
         // caller ignores SIGPIPE, and ignored signals would survive the exec).
         let mut none: libc::sigset_t = std::mem::zeroed();
