@@ -555,9 +555,10 @@ unsafe fn init(p: &Prepared, fds: &Fds, namespace: Option<bool>) -> ! {
             libc::_exit(0);
         }
         libc::setsid();
+        let me = libc::getpid();
         let program = clone_process(0);
         if program == 0 {
-            exec_program(p, fds);
+            exec_program(p, fds, me);
         }
         if program < 0 {
             record(fds.status, EXEC_FAILED, errno());
@@ -669,7 +670,7 @@ unsafe fn private_mounts(p: &Prepared) {
 /// # Safety
 /// As [`init`].
 #[cfg(target_os = "linux")]
-unsafe fn exec_program(p: &Prepared, fds: &Fds) -> ! {
+unsafe fn exec_program(p: &Prepared, fds: &Fds, parent: libc::pid_t) -> ! {
     // SAFETY: as in `init`.
     unsafe {
         // Its own group, so the supervisor can stop it and what it did not move elsewhere.
@@ -677,6 +678,9 @@ unsafe fn exec_program(p: &Prepared, fds: &Fds) -> ! {
         // Without a namespace, the program can kill its supervisor: it dies with it then.
         // (In a namespace the init's end kills it anyway.)
         libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+        if libc::getppid() != parent {
+            libc::_exit(127); // the supervisor died before the line above
+        }
         // Signals as a fresh program expects them: nothing blocked, nothing ignored (the
         // caller ignores SIGPIPE, and ignored signals would survive the exec).
         let mut none: libc::sigset_t = std::mem::zeroed();
@@ -1117,6 +1121,16 @@ pub fn restore_default_sigpipe() {
     // SAFETY: sets the disposition of one signal to its default; no handler runs.
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
+/// Lower the calling thread's priority (nice 10), so that the UI thread gets the cores first.
+/// On Linux a thread's nice value is its own; elsewhere this does nothing.
+pub fn lower_thread_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: a plain system call on the calling thread, no memory passed.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, 0, 10);
     }
 }
 

@@ -203,6 +203,16 @@ impl Watchers<'static> {
     }
 }
 
+impl<'a> Watchers<'a> {
+    /// Never cancelled (Ctrl-C ends the whole process, and the run with it); notes to `note`.
+    pub fn with_note(note: &'a dyn Fn(&str)) -> Watchers<'a> {
+        Watchers {
+            cancel: &NEVER,
+            note,
+        }
+    }
+}
+
 /// Said before a build when there is no binary yet (the dependencies are built first).
 pub const FIRST_BUILD: &str = "building your exercises for the first time: about a minute, \
                                then a few seconds per check";
