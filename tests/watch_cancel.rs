@@ -96,6 +96,7 @@ fn ctrl_c_ends_the_running_check_at_once() {
     }
     tmux.keys(&["C-c"]);
     let screen = tmux.wait_for("EXIT-", PATIENCE);
+    eprintln!("{screen}");
     assert!(screen.contains("EXIT-0"), "{screen}");
     assert!(screen.contains("brings you back to fetch_all"), "{screen}");
     // Ended by the cancel, not by the time limit (whose verdict would be on the screen).
