@@ -40,15 +40,19 @@ impl Drop for Restore {
     }
 }
 
-/// Processes running a `fetch_all` exercise binary.
+/// Processes running this build's `fetch_all` exercise binary (beside `asyncscope`).
 fn spinning() -> Vec<u32> {
+    let binary = Path::new(env!("CARGO_BIN_EXE_asyncscope"))
+        .with_file_name("fetch_all");
+    let binary = binary.canonicalize().unwrap_or(binary);
     std::fs::read_dir("/proc")
         .into_iter()
         .flatten()
         .flatten()
         .filter(|e| {
             std::fs::read_link(e.path().join("exe")).is_ok_and(|x| {
-                x.to_string_lossy().ends_with("/debug/fetch_all")
+                x.to_string_lossy().trim_end_matches(" (deleted)")
+                    == binary.to_string_lossy()
             })
         })
         .filter_map(|e| e.file_name().to_str()?.parse().ok())
