@@ -260,9 +260,7 @@ pub fn build_limited(
     };
     let (err_read, err_write) = std::io::pipe()
         .map_err(|e| BuildFailed::NotStarted(e.to_string()))?;
-    let devnull = std::fs::File::options()
-        .write(true)
-        .open("/dev/null")
+    let (out_read, out_write) = std::io::pipe()
         .map_err(|e| BuildFailed::NotStarted(e.to_string()))?;
     let plan = Plan {
         program: PathBuf::from(cargo),
@@ -270,15 +268,20 @@ pub fn build_limited(
         args: ["build", "-p", package, "--bin", bin]
             .iter()
             .map(OsString::from)
-            .chain([OsString::from(if color {
-                "--color=always"
-            } else {
-                "--color=never"
-            })])
+            .chain([
+                OsString::from(if color {
+                    "--color=always"
+                } else {
+                    "--color=never"
+                }),
+                // Compile errors as usual on stderr; where the binary went, as JSON on stdout
+                // (a `build.target-dir` in a Cargo config is not in our environment).
+                OsString::from("--message-format=json-render-diagnostics"),
+            ])
             .collect(),
         env: vec![("TMPDIR".into(), tmp.path.clone().into_os_string())],
         cwd: Some(root.to_path_buf()),
-        stdout: devnull.into(),
+        stdout: out_write.into(),
         stderr: err_write.into(),
         hand_back: None,
         memory: None,
@@ -305,6 +308,15 @@ pub fn build_limited(
     let stderr = drain(
         Some(err_read),
         limits,
+        Default::default(),
+        Default::default(),
+    );
+    let messages = drain(
+        Some(out_read),
+        Limits {
+            keep_output: 64 << 20,
+            ..limits
+        },
         Default::default(),
         Default::default(),
     );
@@ -339,7 +351,20 @@ pub fn build_limited(
         }
         None => return Err(BuildFailed::TimedOut(limit)),
     }
-    Ok(binary)
+    let messages = messages.finish(Instant::now() + Duration::from_secs(1));
+    Ok(built_executable(&messages, bin).unwrap_or(binary))
+}
+
+/// Where cargo put binary `bin`, from its JSON messages (the last artifact of that name).
+fn built_executable(messages: &str, bin: &str) -> Option<PathBuf> {
+    messages
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|m| {
+            m["reason"] == "compiler-artifact" && m["target"]["name"] == bin
+        })
+        .filter_map(|m| m["executable"].as_str().map(PathBuf::from))
+        .next_back()
 }
 
 /// Cargo's output without its progress lines (`Compiling …`, `Blocking …`), as `--quiet` would
