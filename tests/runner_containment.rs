@@ -541,6 +541,27 @@ fn the_build_has_a_time_limit_and_dies_as_a_tree() {
     )
     .unwrap();
     let limit = Duration::from_secs(8);
+    // A second build of the same crate meanwhile waits for cargo's lock, and says so.
+    let second = {
+        let dir = dir.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_secs(2));
+            let notes = std::sync::Mutex::new(Vec::new());
+            let note = |n: &str| notes.lock().unwrap().push(n.to_string());
+            let built = runner::build_limited(
+                &dir,
+                "const-loop",
+                "const-loop",
+                false,
+                Duration::from_secs(3),
+                runner::Watchers::with_note(&note),
+            );
+            (
+                built.err().map(|e| e.to_string()),
+                notes.into_inner().unwrap(),
+            )
+        })
+    };
     let start = Instant::now();
     let built = runner::build_limited(
         &dir,
@@ -558,6 +579,12 @@ fn the_build_has_a_time_limit_and_dies_as_a_tree() {
     assert!(took <= limit + SLACK, "{took:?}");
     let s = built.unwrap_err().to_string();
     assert!(s.contains("within 8 s") && s.contains("const"), "{s}");
+    let (second, notes) = second.join().unwrap();
+    assert!(second.is_some_and(|e| e.contains("within 3 s")));
+    assert!(
+        notes.iter().any(|n| n == runner::WAITING_FOR_LOCK),
+        "{notes:?}"
+    );
     // No cargo or rustc of this build is left (their working folder is the crate's).
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
