@@ -606,3 +606,50 @@ fn the_build_has_a_time_limit_and_dies_as_a_tree() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Run by [`a_missing_or_full_tmpdir_is_not_blamed_on_the_learner`] with its own `TMPDIR`.
+#[test]
+#[ignore = "a helper: run by a_missing_or_full_tmpdir_is_not_blamed_on_the_learner"]
+fn run_with_this_tmpdir() {
+    let Some(binary) = std::env::var_os("HOSTILE_BINARY") else {
+        return;
+    };
+    let report =
+        runner::run(Path::new(&binary), Limits::with_wall(LIMIT_S));
+    println!(
+        "VERDICT {} {}",
+        variant(&report.verdict),
+        report.verdict.describe()
+    );
+}
+
+#[test]
+fn a_missing_or_full_tmpdir_is_not_blamed_on_the_learner() {
+    let binary = build_hostile("exit");
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "run_with_this_tmpdir",
+            "--exact",
+            "--ignored",
+            "--nocapture",
+        ])
+        .env("HOSTILE_BINARY", &binary)
+        .env("TMPDIR", "/nonexistent-asyncscope-tmp")
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&out.stdout);
+    let line = out
+        .lines()
+        .find(|l| l.starts_with("VERDICT "))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(
+        line.starts_with("VERDICT NotRun could not be run: "),
+        "{line}"
+    );
+    assert!(
+        line.contains("/nonexistent-asyncscope-tmp")
+            && line.contains("not your code"),
+        "{line}"
+    );
+    assert!(!line.contains("process::exit"), "{line}");
+}

@@ -255,9 +255,8 @@ pub fn build_limited(
     watch: Watchers<'_>,
 ) -> Result<PathBuf, BuildFailed> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let Ok(tmp) = PrivateTmp::new() else {
-        return Err(BuildFailed::NotStarted(no_tmp_sentence()));
-    };
+    let tmp = PrivateTmp::new()
+        .map_err(|e| BuildFailed::NotStarted(no_tmp_sentence(&e)))?;
     let (err_read, err_write) = std::io::pipe()
         .map_err(|e| BuildFailed::NotStarted(e.to_string()))?;
     let (out_read, out_write) = std::io::pipe()
@@ -497,7 +496,7 @@ pub fn run_with(
     };
     let tmp = match PrivateTmp::new() {
         Ok(t) => t,
-        Err(_) => return not_run(no_tmp_sentence()),
+        Err(e) => return not_run(no_tmp_sentence(&e)),
     };
     let pipes = (|| {
         Ok::<_, std::io::Error>((
@@ -785,17 +784,14 @@ fn remove_stale(base: &Path) {
     }
 }
 
-fn no_tmp_sentence() -> String {
+/// Why there is no temporary folder for a run, said so that it is not taken for the
+/// learner's mistake.
+fn no_tmp_sentence(e: &std::io::Error) -> String {
     let tmp = std::env::temp_dir();
-    let why = match PrivateTmp::new() {
-        Err(e) if e.raw_os_error() == Some(libc::ENOSPC) => {
-            "it is full".to_string()
-        }
-        Err(e) if e.raw_os_error() == Some(libc::EDQUOT) => {
-            "your disk quota is used up".into()
-        }
-        Err(e) => e.to_string(),
-        Ok(_) => "it failed once".into(),
+    let why = match e.raw_os_error() {
+        Some(libc::ENOSPC) => "it is full".to_string(),
+        Some(libc::EDQUOT) => "your disk quota is used up".into(),
+        _ => e.to_string(),
     };
     format!(
         "asyncscope could not make a temporary folder in {} ({why}): free some space there, \
