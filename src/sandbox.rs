@@ -91,6 +91,7 @@ pub struct Contained {
     ended: Option<Ended>,
     stopped: bool,
     reaped: bool,
+    killed: bool,
 }
 
 // Records the init writes on the status pipe: 8 bytes, a tag and a value.
@@ -130,43 +131,51 @@ impl Contained {
     }
 
     /// Kill everything the program started, and wait (a bounded time) for it to be gone.
+    /// Does its work once; later calls do nothing.
     pub fn kill(&mut self) {
-        if self.reaped {
+        if self.killed {
             return;
         }
-        match self.containment {
-            Containment::PidNamespace => {
-                // SAFETY: kill has no memory-safety preconditions; `pid` is our unreaped
-                // child, so it names no other process.
-                unsafe { libc::kill(self.pid, libc::SIGKILL) };
-            }
-            Containment::Subreaper => {
-                // The supervisor kills the tree when its lifeline closes; give it a moment.
-                self.lifeline = None;
-                if self.reap_within(Duration::from_secs(2)) {
-                    return;
+        self.killed = true;
+        // Whether the init or supervisor did (or the kernel does) the killing.
+        let mut cleaned =
+            self.reaped && !matches!(self.ended, Some(Ended::Lost));
+        if !self.reaped {
+            match self.containment {
+                Containment::PidNamespace => {
+                    // SAFETY: kill has no memory-safety preconditions; `pid` is our unreaped
+                    // child, so it names no other process. Its end ends the namespace.
+                    unsafe { libc::kill(self.pid, libc::SIGKILL) };
+                    cleaned = true;
                 }
-                // Stopped or killed by the program: do what we can from here.
-                // SAFETY: as above; `-program` is the program's own process group.
-                unsafe {
-                    libc::kill(self.pid, libc::SIGKILL);
-                    if let Some(p) = self.program {
-                        libc::kill(-p, libc::SIGKILL);
+                Containment::Subreaper => {
+                    // The supervisor kills the tree when its lifeline closes.
+                    self.lifeline = None;
+                    cleaned = self.reap_within(Duration::from_secs(2));
+                    if !cleaned {
+                        // Stopped by the program: it gets no say.
+                        // SAFETY: as above.
+                        unsafe { libc::kill(self.pid, libc::SIGKILL) };
                     }
                 }
+                Containment::ProcessGroup => {
+                    // SAFETY: as above; the group is the one the child leads.
+                    unsafe {
+                        libc::kill(-self.pid, libc::SIGKILL);
+                        libc::kill(self.pid, libc::SIGKILL);
+                    }
+                    cleaned = true;
+                }
             }
-            Containment::ProcessGroup => {
-                // SAFETY: as above; the group is the one the child leads.
-                unsafe { libc::kill(-self.pid, libc::SIGKILL) };
-                // SAFETY: as above.
-                unsafe { libc::kill(self.pid, libc::SIGKILL) };
-            }
+            self.reap_within(Duration::from_secs(3));
         }
-        self.reap_within(Duration::from_secs(3));
-        if self.containment == Containment::Subreaper
+        if !cleaned
+            && self.containment == Containment::Subreaper
             && let Some(p) = self.program
         {
-            // SAFETY: as above.
+            // The supervisor was killed or stopped by the program: its group, from here
+            // (what left the group is out of reach without a namespace).
+            // SAFETY: as above; `-p` is the program's own process group.
             unsafe { libc::kill(-p, libc::SIGKILL) };
         }
     }
@@ -309,6 +318,7 @@ pub fn spawn(plan: Plan) -> io::Result<Contained> {
         ended: None,
         stopped: false,
         reaped: false,
+        killed: false,
     })
 }
 
