@@ -323,7 +323,11 @@ fn the_program_cannot_stop_or_kill_its_grader() {
 fn a_stopped_supervisor_still_ends_in_time() {
     // Without a namespace the program can stop its supervisor: the grader ends it anyway.
     let (report, _) = run_hostile_with("signal_parent", fallback(LIMIT_S));
-    eprintln!("{}", report.verdict.describe());
+    let Verdict::Crashed(how) = &report.verdict else {
+        panic!("{:?}", report.verdict);
+    };
+    assert!(how.contains("from outside"), "{how}");
+    assert_reads_well(&report.verdict);
 }
 
 #[test]
@@ -545,7 +549,15 @@ fn the_build_has_a_time_limit_and_dies_as_a_tree() {
     let second = {
         let dir = dir.clone();
         std::thread::spawn(move || {
-            std::thread::sleep(Duration::from_secs(2));
+            // Once the first build's rustc runs, cargo holds the lock.
+            let deadline = Instant::now() + Duration::from_secs(60);
+            while !processes_in(&dir).iter().any(|pid| {
+                std::fs::read_to_string(format!("/proc/{pid}/comm"))
+                    .is_ok_and(|c| c.trim() == "rustc")
+            }) && Instant::now() < deadline
+            {
+                std::thread::sleep(Duration::from_millis(20));
+            }
             let notes = std::sync::Mutex::new(Vec::new());
             let note = |n: &str| notes.lock().unwrap().push(n.to_string());
             let built = runner::build_limited(
@@ -588,16 +600,7 @@ fn the_build_has_a_time_limit_and_dies_as_a_tree() {
     // No cargo or rustc of this build is left (their working folder is the crate's).
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
-        let left: Vec<String> = std::fs::read_dir("/proc")
-            .into_iter()
-            .flatten()
-            .flatten()
-            .filter(|e| {
-                std::fs::read_link(e.path().join("cwd"))
-                    .is_ok_and(|c| c.starts_with(&dir))
-            })
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .collect();
+        let left = processes_in(&dir);
         if left.is_empty() {
             break;
         }
@@ -652,4 +655,69 @@ fn a_missing_or_full_tmpdir_is_not_blamed_on_the_learner() {
         "{line}"
     );
     assert!(!line.contains("process::exit"), "{line}");
+}
+
+#[test]
+fn escapes_in_compile_errors_are_shown_not_sent() {
+    let dir = std::env::temp_dir()
+        .join(format!("asyncscope-compile-escapes-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        "[package]\nname = \"escapes\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[workspace]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("src/main.rs"),
+        "compile_error!(\"\\x1b]0;pwned\\x07\\x1b[2Jcleared\");\nfn main() {}\n",
+    )
+    .unwrap();
+    for color in [false, true] {
+        let built = runner::build_limited(
+            &dir,
+            "escapes",
+            "escapes",
+            color,
+            Duration::from_secs(120),
+            runner::Watchers::none(),
+        );
+        let Err(runner::BuildFailed::Compile(text)) = &built else {
+            panic!("{built:?}");
+        };
+        assert!(
+            text.contains("\\x1b]0;pwned\\x07\\x1b[2Jcleared"),
+            "{text}"
+        );
+        // Only cargo's colours are left as sequences, when asked for.
+        let mut rest = text.as_str();
+        while let Some(at) = rest.find('\x1b') {
+            assert!(color, "an escape without colour: {text:?}");
+            let seq = &rest[at..];
+            let end = seq.find('m').expect("a colour sequence ends in m");
+            assert!(
+                seq[2..end].chars().all(|c| c.is_ascii_digit() || c == ';')
+                    && seq.starts_with("\x1b["),
+                "not a colour: {:?}",
+                &seq[..end + 1]
+            );
+            rest = &seq[end + 1..];
+        }
+        assert!(!text.contains('\x07'), "{text:?}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The processes whose working folder is in `dir`.
+fn processes_in(dir: &Path) -> Vec<String> {
+    std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| {
+            std::fs::read_link(e.path().join("cwd"))
+                .is_ok_and(|c| c.starts_with(dir))
+        })
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect()
 }
