@@ -721,3 +721,13 @@ fn processes_in(dir: &Path) -> Vec<String> {
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect()
 }
+
+#[test]
+fn names_in_a_handed_back_run_are_shown_not_sent() {
+    let report = run_hostile("forged_names");
+    let Verdict::Finished(trace) = &report.verdict else {
+        panic!("{:?}", report.verdict);
+    };
+    assert_eq!(trace.strings, ["\\x1b]0;pwned\\x07\\x1b[2J"]);
+    assert_eq!(trace.values["order"], serde_json::json!(["\\x1b[31mred"]));
+}

@@ -460,14 +460,48 @@ pub fn visible(text: &str, keep_color: bool) -> String {
 /// The names in a trace, made visible ([`visible`]): they are the learner's strings and end
 /// up on the terminal in every view of the run.
 fn visible_trace(trace: &mut Trace) {
+    let place = |at: &mut Option<crate::trace::Location>| {
+        if let Some(at) = at {
+            at.file = visible(&at.file, false);
+        }
+    };
     for t in &mut trace.tasks {
         t.name = visible(&t.name, false);
+        place(&mut t.spawned_at);
+    }
+    for r in &mut trace.resources {
+        r.concrete_type = visible(&r.concrete_type, false);
+        r.kind = visible(&r.kind, false);
+        r.label = r.label.as_deref().map(|l| visible(l, false));
+        place(&mut r.created_at);
     }
     for t in &mut trace.threads {
         t.name = visible(&t.name, false);
     }
     for s in &mut trace.strings {
         *s = visible(s, false);
+    }
+    for v in trace.values.values_mut() {
+        visible_json(v);
+    }
+    trace.header.scenario = visible(&trace.header.scenario, false);
+    trace.header.title = visible(&trace.header.title, false);
+}
+
+/// Every string in `value` (keys included) made visible.
+fn visible_json(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => *s = visible(s, false),
+        Value::Array(items) => items.iter_mut().for_each(visible_json),
+        Value::Object(map) => {
+            let entries = std::mem::take(map);
+            for (k, mut v) in entries {
+                visible_json(&mut v);
+                map.insert(visible(&k, false), v);
+            }
+        }
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
     }
 }
 
