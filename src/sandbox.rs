@@ -48,6 +48,9 @@ pub struct Plan {
     pub file_size: Option<u64>,
     /// Try a PID namespace first (else go straight to the fallback).
     pub namespaces: bool,
+    /// Keep the network. Without it (in a namespace), the program has only a loopback
+    /// interface that is down: no connection in or out.
+    pub network: bool,
     /// The program's temporary folder (its `TMPDIR`, made by the caller), to mount a
     /// size-capped tmpfs on in a namespace: what the program writes there is never on the
     /// disk and is gone with the namespace (as is what it writes in /dev/shm).
@@ -377,6 +380,7 @@ struct Prepared {
     uid_map: Vec<u8>,
     gid_map: Vec<u8>,
     tmp: Option<CString>,
+    network: bool,
 }
 
 fn c_string(s: &OsStr) -> io::Result<CString> {
@@ -431,6 +435,7 @@ impl Prepared {
             // without a namespace.
             uid_map: format!("{uid} {uid} 1\n").into_bytes(),
             gid_map: format!("{gid} {gid} 1\n").into_bytes(),
+            network: plan.network,
             tmp: plan
                 .tmp
                 .as_deref()
@@ -469,11 +474,17 @@ fn start(
     namespaces: bool,
 ) -> io::Result<(libc::pid_t, Containment)> {
     if namespaces {
-        // With a mount namespace if allowed (private /proc, /tmp, /dev/shm), else without.
-        for mounts in [libc::CLONE_NEWNS, 0] {
-            match clone_process(
-                libc::CLONE_NEWUSER | libc::CLONE_NEWPID | mounts,
-            ) {
+        // With a mount namespace if allowed (private /proc, TMPDIR, /dev/shm), and without
+        // the network if asked; else with less.
+        let net = if p.network { 0 } else { libc::CLONE_NEWNET };
+        let pid_ns = libc::CLONE_NEWUSER | libc::CLONE_NEWPID;
+        for flags in [
+            pid_ns | libc::CLONE_NEWNS | net,
+            pid_ns | libc::CLONE_NEWNS,
+            pid_ns,
+        ] {
+            let mounts = flags & libc::CLONE_NEWNS;
+            match clone_process(flags) {
                 // SAFETY: in the child of a fork-like clone; `init` only makes
                 // async-signal-safe calls on memory prepared before the clone, and never
                 // returns.

@@ -731,3 +731,26 @@ fn names_in_a_handed_back_run_are_shown_not_sent() {
     assert_eq!(trace.strings, ["\\x1b]0;pwned\\x07\\x1b[2J"]);
     assert_eq!(trace.values["order"], serde_json::json!(["\\x1b[31mred"]));
 }
+
+#[test]
+fn the_program_has_no_network() {
+    let report = run_hostile("network");
+    assert!(
+        matches!(report.verdict, Verdict::Exited(10)),
+        "{:?}",
+        report.verdict
+    );
+    if report.containment == Some(Containment::PidNamespace) {
+        // Its own network namespace: the loopback interface is down, nothing goes out.
+        assert!(
+            !report.stdout.contains("loopback: ok"),
+            "{}",
+            report.stdout
+        );
+        assert!(
+            !report.stdout.contains("connect: ok"),
+            "{}",
+            report.stdout
+        );
+    }
+}

@@ -286,6 +286,8 @@ pub fn build_limited(
         memory: None,
         file_size: None,
         namespaces: true,
+        // Cargo may have crates to download.
+        network: true,
         // rustc's temporary files can be large: the folder stays on the disk (removed after).
         tmp: None,
     };
@@ -564,6 +566,8 @@ pub fn run_with(
         memory: Some(limits.memory),
         file_size: Some(limits.file_size),
         namespaces: limits.namespaces,
+        // Exercises simulate their services: nothing needs the network.
+        network: false,
         tmp: Some(tmp.path.clone()),
     };
     let mut child = match sandbox::spawn(plan) {
