@@ -2,6 +2,10 @@
 //!
 //! Data flows one way: scenario → recorder → [`trace::Trace`] → [`timeline::Timeline`] →
 //! [`view`] (cells, axis, names, lints) → exporters, grader, TUI.
+//!
+//! The only `unsafe` code (process control, signals, libc) is in [`sandbox`].
+
+#![deny(unsafe_code)]
 
 pub mod exercise;
 pub mod export;
@@ -10,6 +14,7 @@ pub mod lesson;
 pub mod lesson_progress;
 pub mod probe;
 pub mod quiz;
+pub mod sandbox;
 pub mod scenarios;
 pub mod timeline;
 pub mod trace;

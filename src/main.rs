@@ -93,6 +93,22 @@ fn main() -> color_eyre::Result<ExitCode> {
 
 fn dispatch(cli: Cli) -> color_eyre::Result<ExitCode> {
     use cli::{exercise, lesson, scenario, tui};
+    // Commands that only print: `… | head` ends them quietly, as it would `ls`.
+    if matches!(
+        cli.command,
+        Some(
+            Command::List
+                | Command::Run(_)
+                | Command::Lessons { .. }
+                | Command::Lesson(_)
+                | Command::Progress(_)
+                | Command::Exercises
+                | Command::Check(_)
+                | Command::Hint { .. }
+        )
+    ) {
+        asyncscope::sandbox::restore_default_sigpipe();
+    }
     match cli.command {
         None if cli.open.is_some() => {
             tui::open_trace(cli.open.unwrap_or_default(), cli.console)

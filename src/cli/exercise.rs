@@ -130,7 +130,16 @@ pub fn check_exercises(args: CheckArgs) -> color_eyre::Result<ExitCode> {
             },
             None => (exercise::EXERCISES_PACKAGE.to_string(), name.clone()),
         };
-        let checked = exercise::check(&root, &package, &bin, &info, color);
+        // Said on stderr as it happens: a wait for cargo's lock, the first build's length.
+        let note = |n: &str| eprintln!("{n}");
+        let checked = exercise::check_with(
+            &root,
+            &package,
+            &bin,
+            &info,
+            color,
+            exercise::runner::Watchers::with_note(&note),
+        );
         all_passed &= checked.passed;
         if args.binary.is_none() {
             progress.passed.insert(name.clone(), checked.passed);
@@ -282,7 +291,14 @@ pub fn reset_exercise(name: &str) -> color_eyre::Result<ExitCode> {
     };
     let root = exercise::workspace_root();
     let target = exercise::learner_file(&root, &info);
-    match exercise::reset(&root, &info)? {
+    let done = match exercise::reset(&root, &info) {
+        Ok(done) => done,
+        Err(e) => {
+            eprintln!("error: could not reset {}: {e}", info.name);
+            return Ok(ExitCode::from(1));
+        }
+    };
+    match done {
         exercise::Reset::AlreadyPristine => {
             println!("{} is already as it started", target.display())
         }

@@ -1,6 +1,7 @@
 //! What an exercise binary runs: the learner's code on a recorded runtime (paused clock, so a
 //! grade never depends on the machine's load), then the trace handed back to `asyncscope
-//! check` through a file, or shown as a timeline when the learner runs the binary directly.
+//! check` through a pipe it opened (a file descriptor, never a path another program could
+//! replace), or shown as a timeline when the learner runs the binary directly.
 
 use crate::export;
 use crate::scenarios::{
@@ -10,8 +11,12 @@ use crate::timeline::Timeline;
 use crate::trace::{Clock, jsonl, recorder};
 use std::collections::BTreeMap;
 
-/// The file the parent wants the trace in.
+/// The number of the file descriptor (a pipe) the parent wants the trace on.
 pub const TRACE_ENV: &str = "ASYNCSCOPE_TRACE_OUT";
+
+/// How the message starts when the trace cannot be handed back (the runner looks for it).
+pub const HAND_BACK_FAILED: &str =
+    "asyncscope: could not hand the trace back";
 
 /// How an exercise's code is run.
 #[derive(Clone, Copy, Debug)]
@@ -59,10 +64,15 @@ pub fn run(setup: &Setup, body: impl FnOnce(Ctx) -> ScenarioFuture) {
         }
     };
     match std::env::var_os(TRACE_ENV) {
-        Some(path) => {
-            if let Err(e) = jsonl::save(&trace, std::path::Path::new(&path))
-            {
-                eprintln!("asyncscope: could not hand the trace back: {e}");
+        Some(fd) => {
+            let written = match crate::sandbox::hand_back_file(&fd) {
+                Some(pipe) => jsonl::write(&trace, pipe),
+                None => Err(std::io::Error::other(format!(
+                    "{TRACE_ENV} is not the number of an open pipe"
+                ))),
+            };
+            if let Err(e) = written {
+                eprintln!("{HAND_BACK_FAILED}: {e}");
                 std::process::exit(2);
             }
         }

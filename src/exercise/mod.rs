@@ -1,6 +1,10 @@
 //! Exercises graded from the runtime trace: the harness the exercise binaries run, the
 //! contained runner, the metadata, and the kits (simulated services and the driver around each
 //! exercise's learner function).
+//!
+//! No `unsafe` here: the process and libc code is in [`crate::sandbox`].
+
+#![deny(unsafe_code)]
 
 pub mod harness;
 pub mod info;
@@ -13,7 +17,7 @@ use crate::export;
 use crate::grade::{self, CheckResult};
 use crate::timeline::Timeline;
 use info::ExerciseInfo;
-use runner::{Limits, Verdict};
+use runner::{BuildFailed, Limits, Verdict, Watchers, visible};
 use std::path::{Path, PathBuf};
 
 /// The package learners edit, and the one holding reference and wrong solutions.
@@ -42,6 +46,23 @@ pub fn check(
     info: &ExerciseInfo,
     color: bool,
 ) -> Checked {
+    check_with(root, package, bin, info, color, Watchers::none())
+}
+
+/// [`check`], stopped at once when `watch.cancel` is set; `watch.note` hears what the learner
+/// waits for (another build holding cargo's lock).
+///
+/// Every string in the result that comes from the learner's program (output, panic message,
+/// compile errors, names in the trace) is made visible ([`runner::visible`]): printing it never
+/// sends the terminal an escape sequence, apart from cargo's colours when `color` is set.
+pub fn check_with(
+    root: &Path,
+    package: &str,
+    bin: &str,
+    info: &ExerciseInfo,
+    color: bool,
+    watch: Watchers<'_>,
+) -> Checked {
     let mut checked = Checked {
         name: info.name.clone(),
         passed: false,
@@ -51,19 +72,31 @@ pub fn check(
         timeline: None,
         stdout: String::new(),
     };
-    let binary = match runner::build(root, package, bin, color) {
+    let binary = match runner::build_with(root, package, bin, color, watch)
+    {
         Ok(b) => b,
-        Err(output) => {
+        Err(BuildFailed::Compile(output)) => {
             checked.compile_error = Some(output);
             return checked;
         }
+        Err(other) => {
+            checked.run_problem = Some(other.to_string());
+            return checked;
+        }
     };
-    let report = runner::run(&binary, Limits::with_wall(info.time_limit_s));
+    let report = runner::run_with(
+        &binary,
+        Limits::with_wall(info.time_limit_s),
+        watch,
+    );
     checked.stdout = report.stdout;
     match report.verdict {
         Verdict::Finished(trace) => {
             let tl = Timeline::from_trace(&trace);
             checked.checks = grade::grade(&info.checks, &tl);
+            for c in &mut checked.checks {
+                c.message = visible(&c.message, false);
+            }
             checked.passed = checked.checks.iter().all(|c| c.passed);
             checked.timeline = Some(tl);
         }
@@ -118,7 +151,10 @@ pub fn describe(c: &Checked, width: usize) -> String {
         && let Some(tl) = &c.timeline
     {
         s += "\nyour run:\n";
-        s += &export::text::render(tl, width.min(u16::MAX as usize) as u16);
+        s += &visible(
+            &export::text::render(tl, width.min(u16::MAX as usize) as u16),
+            false,
+        );
     }
     s
 }
@@ -141,10 +177,19 @@ pub enum Reset {
 /// Put an exercise back as it started (its pristine starter, `solutions/starters/`), keeping
 /// the learner's version in `exercises/.backups/` first. The new file replaces the old one in
 /// one rename, so an editor or watcher never sees half a file.
+///
+/// Errors name the file and what was (not) changed; a backup that could not be written whole
+/// is removed, never left empty or cut short.
 pub fn reset(root: &Path, info: &ExerciseInfo) -> std::io::Result<Reset> {
+    use std::io::{Error, Write};
+    let with_path = |what: &str, path: &Path, e: Error| {
+        Error::new(e.kind(), format!("{what} {}: {e}", path.display()))
+    };
     let starter = root.join("solutions").join("starters").join(info.file());
     let target = learner_file(root, info);
-    let pristine = std::fs::read(&starter)?;
+    let pristine = std::fs::read(&starter).map_err(|e| {
+        with_path("could not read the starter", &starter, e)
+    })?;
     let current = std::fs::read(&target).ok();
     if current.as_deref() == Some(pristine.as_slice()) {
         return Ok(Reset::AlreadyPristine);
@@ -152,27 +197,76 @@ pub fn reset(root: &Path, info: &ExerciseInfo) -> std::io::Result<Reset> {
     let backup = match current {
         Some(mine) => {
             let backups = root.join("exercises").join(".backups");
-            std::fs::create_dir_all(&backups)?;
+            std::fs::create_dir_all(&backups).map_err(|e| {
+                with_path("could not make the folder", &backups, e)
+            })?;
             let stamp = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map(|d| d.as_secs())
                 .unwrap_or(0);
-            // Never overwrite an earlier backup, even one from the same second.
-            let mut backup =
-                backups.join(format!("{}-{stamp}.rs", info.name));
-            let mut n = 2;
-            while backup.exists() {
-                backup =
-                    backups.join(format!("{}-{stamp}-{n}.rs", info.name));
-                n += 1;
+            // Never overwrite an earlier backup, even one from the same second: the name is
+            // taken with create_new, so two resets at once cannot pick the same one.
+            let mut n = 1;
+            let (backup, mut file) = loop {
+                let name = match n {
+                    1 => format!("{}-{stamp}.rs", info.name),
+                    n => format!("{}-{stamp}-{n}.rs", info.name),
+                };
+                let path = backups.join(name);
+                match std::fs::File::create_new(&path) {
+                    Ok(f) => break (path, f),
+                    Err(e)
+                        if e.kind()
+                            == std::io::ErrorKind::AlreadyExists
+                            && n < 10_000 =>
+                    {
+                        n += 1
+                    }
+                    Err(e) => {
+                        return Err(with_path(
+                            "could not make the backup",
+                            &path,
+                            e,
+                        ));
+                    }
+                }
+            };
+            if let Err(e) =
+                file.write_all(&mine).and_then(|()| file.sync_all())
+            {
+                drop(file);
+                let _ = std::fs::remove_file(&backup);
+                return Err(Error::new(
+                    e.kind(),
+                    format!(
+                        "could not keep your version in {} ({e}); {} is unchanged",
+                        backup.display(),
+                        target.display()
+                    ),
+                ));
             }
-            std::fs::write(&backup, mine)?;
             Some(backup)
         }
         None => None,
     };
     let tmp = target.with_extension("rs.tmp");
-    std::fs::write(&tmp, pristine)?;
-    std::fs::rename(&tmp, &target)?;
+    let replaced = std::fs::write(&tmp, pristine)
+        .and_then(|()| std::fs::rename(&tmp, &target));
+    if let Err(e) = replaced {
+        let _ = std::fs::remove_file(&tmp);
+        let kept = match &backup {
+            Some(b) => {
+                format!(" (your version is also in {})", b.display())
+            }
+            None => String::new(),
+        };
+        return Err(Error::new(
+            e.kind(),
+            format!(
+                "could not put the starter back in {} ({e}); it is unchanged{kept}",
+                target.display()
+            ),
+        ));
+    }
     Ok(Reset::Restored { backup })
 }

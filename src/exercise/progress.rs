@@ -1,6 +1,10 @@
 //! Which exercises a learner has passed, kept in `exercises/.progress.json`, written atomically
 //! (a temp file renamed over the old one) so a crash never leaves half a file.
 //!
+//! Several processes save it (`watch` in one terminal, `check` in another, the TUI): every
+//! save re-reads the file and merges under a lock (`.progress.json.lock`), so a pass recorded
+//! by another process is never lost. A pass, once recorded, stays.
+//!
 //! The file is the learner's: a damaged one is never emptied or overwritten. It is moved aside
 //! (`.progress.json.damaged`, then `.damaged.2`, …, never replacing an earlier one) and the
 //! warning says where; progress is then rebuilt by re-checking. [`load_json`] and
@@ -34,8 +38,59 @@ pub fn load(root: &Path) -> (Progress, Option<String>) {
     load_json(&path(root))
 }
 
+/// Save `progress` merged with the file as it is now (see [`save_merged`]).
 pub fn save(root: &Path, progress: &Progress) -> io::Result<()> {
-    save_json(&path(root), progress)
+    save_merged(root, progress).map(|_| ())
+}
+
+/// Under the lock: re-read the file, merge `progress` into it (passes from either side stay;
+/// an exercise only one side has is kept; `current` is ours), write it, and return what was
+/// written.
+pub fn save_merged(
+    root: &Path,
+    progress: &Progress,
+) -> io::Result<Progress> {
+    let file = path(root);
+    let _lock = lock(&file)?;
+    // A damaged file is handled by `save_json` (moved aside, never overwritten in place).
+    let mut merged =
+        read::<Progress>(&file).ok().flatten().unwrap_or_default();
+    for (name, &passed) in &progress.passed {
+        let was = merged.passed.entry(name.clone()).or_insert(passed);
+        *was |= passed;
+    }
+    if progress.current.is_some() {
+        merged.current = progress.current.clone();
+    }
+    save_json(&file, &merged)?;
+    Ok(merged)
+}
+
+/// The lock every saver of `file` takes (`NAME.lock` beside it: the file itself is replaced
+/// by each save, so it cannot carry the lock). Released when dropped.
+fn lock(file: &Path) -> io::Result<std::fs::File> {
+    let mut name = file.file_name().unwrap_or_default().to_os_string();
+    name.push(".lock");
+    let lock_path = file.with_file_name(name);
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|e| {
+            io::Error::new(
+                e.kind(),
+                format!("{}: {e}", lock_path.display()),
+            )
+        })?;
+    crate::sandbox::lock_exclusive(
+        &lock,
+        std::time::Duration::from_secs(10),
+    )
+    .map_err(|e| {
+        io::Error::new(e.kind(), format!("{}: {e}", lock_path.display()))
+    })?;
+    Ok(lock)
 }
 
 /// Read a JSON file of the learner's. No file: the default, no warning. A file that cannot be

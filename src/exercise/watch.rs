@@ -9,8 +9,10 @@
 
 use super::info::ExerciseInfo;
 use super::progress::{self, Progress};
+use super::runner::Watchers;
 use super::{Checked, EXERCISES_PACKAGE, Reset};
 use crate::export;
+use crate::sandbox::{self, StdinRead};
 use std::collections::{HashMap, VecDeque};
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -47,7 +49,8 @@ pub fn run(
     }
     let terminal = std::io::stdin().is_terminal();
     let screen = Screen::new(terminal);
-    let _signals = Signals::install();
+    STOP.store(false, Ordering::SeqCst);
+    let _signals = sandbox::SignalFlag::install(&STOP);
     // Raw mode from here on; dropped (restored) on every return and on unwinding, and the
     // panic hook restores it before the panic message is printed.
     let raw = if terminal {
@@ -74,6 +77,7 @@ pub fn run(
         note: warning.map(|w| format!("warning: {w}")),
         screen,
         raw: raw.is_some(),
+        ahead: VecDeque::new(),
     };
     watch.current = watch.starting_exercise();
 
@@ -117,7 +121,8 @@ pub fn run(
                 watch.check();
             }
         }
-        match input.next(TICK) {
+        let key = watch.ahead.pop_front().or_else(|| input.next(TICK));
+        match key {
             Some(Key::Char(c)) if !watch.key(c)? => break,
             Some(Key::Quit) => break,
             Some(Key::Char(_)) | None => {}
@@ -150,6 +155,8 @@ struct Watch<'a> {
     note: Option<String>,
     screen: Screen,
     raw: bool,
+    /// Keys typed on the raw terminal while a check ran, not handled yet.
+    ahead: VecDeque<Key>,
 }
 
 impl Watch<'_> {
@@ -188,12 +195,15 @@ impl Watch<'_> {
         std::fs::read(self.file()).ok() != self.last_checked
     }
 
+    /// Save, merged with what other processes (a `check` in another terminal) saved since:
+    /// their passes stay, and are shown here from now on.
     fn save_progress(&mut self) {
         self.progress.current = Some(self.info().name.clone());
-        if let Err(e) = progress::save(&self.root, &self.progress) {
-            self.screen.print(&format!(
+        match progress::save_merged(&self.root, &self.progress) {
+            Ok(merged) => self.progress = merged,
+            Err(e) => self.screen.print(&format!(
                 "\nwarning: could not save your progress: {e}\n"
-            ));
+            )),
         }
     }
 
@@ -206,13 +216,47 @@ impl Watch<'_> {
             self.screen.print(&format!("\nchecking {}…\n", info.name));
         }
         self.last_checked = std::fs::read(self.file()).ok();
-        let checked = super::check(
-            &self.root,
-            EXERCISES_PACKAGE,
-            &info.name,
-            &info,
-            self.screen.color,
-        );
+        let screen = &self.screen;
+        let note = |n: &str| screen.print(&format!("{n}\n"));
+        let done = AtomicBool::new(false);
+        let (checked, ahead) = std::thread::scope(|scope| {
+            // A raw terminal sends no SIGINT: Ctrl-C arrives as a key. Keys are read while the
+            // check runs, so Ctrl-C stops it at once; the others wait their turn.
+            let reader = self.raw.then(|| {
+                scope.spawn(|| {
+                    let mut keys = Vec::new();
+                    while !done.load(Ordering::SeqCst) {
+                        for key in read_terminal(TICK).unwrap_or_default() {
+                            if matches!(key, Key::Quit) {
+                                STOP.store(true, Ordering::SeqCst);
+                            }
+                            keys.push(key);
+                        }
+                    }
+                    keys
+                })
+            });
+            let checked = super::check_with(
+                &self.root,
+                EXERCISES_PACKAGE,
+                &info.name,
+                &info,
+                self.screen.color,
+                Watchers {
+                    cancel: &STOP,
+                    note: &note,
+                },
+            );
+            done.store(true, Ordering::SeqCst);
+            let ahead = reader
+                .map(|r| r.join().unwrap_or_default())
+                .unwrap_or_default();
+            (checked, ahead)
+        });
+        self.ahead.extend(ahead);
+        if STOP.load(Ordering::SeqCst) {
+            return; // Ctrl-C: the check was stopped; the loop ends at its next tick
+        }
         self.progress
             .passed
             .insert(info.name.clone(), checked.passed);
@@ -576,42 +620,12 @@ impl Input {
 /// The keys typed on the raw terminal within `wait` (`None`: none). A terminal that hung up
 /// or cannot be read any more gives [`Key::Quit`].
 fn read_terminal(wait: Duration) -> Option<Vec<Key>> {
-    let mut fd = libc::pollfd {
-        fd: libc::STDIN_FILENO,
-        events: libc::POLLIN,
-        revents: 0,
-    };
-    // SAFETY: one valid pollfd, for the call's duration.
-    let ready =
-        unsafe { libc::poll(&mut fd, 1, wait.as_millis() as libc::c_int) };
-    if ready < 0 {
-        let e = std::io::Error::last_os_error();
-        return (e.kind() != std::io::ErrorKind::Interrupted)
-            .then(|| vec![Key::Quit]);
-    }
-    if ready == 0 {
-        return None;
-    }
-    if fd.revents & libc::POLLIN == 0 {
-        return Some(vec![Key::Quit]); // POLLHUP, POLLERR, POLLNVAL: the terminal is gone
-    }
     let mut buf = [0u8; 64];
-    // SAFETY: reads at most `buf.len()` bytes into `buf`.
-    let n = unsafe {
-        libc::read(libc::STDIN_FILENO, buf.as_mut_ptr().cast(), buf.len())
-    };
-    if n < 0 {
-        let e = std::io::Error::last_os_error();
-        return match e.kind() {
-            std::io::ErrorKind::Interrupted
-            | std::io::ErrorKind::WouldBlock => None,
-            _ => Some(vec![Key::Quit]),
-        };
+    match sandbox::read_stdin(wait, &mut buf) {
+        StdinRead::Nothing => None,
+        StdinRead::Closed => Some(vec![Key::Quit]),
+        StdinRead::Bytes(n) => Some(keys(&buf[..n])),
     }
-    if n == 0 {
-        return Some(vec![Key::Quit]); // end of input
-    }
-    Some(keys(&buf[..n as usize]))
 }
 
 /// Keys from raw terminal bytes: letters as themselves, Ctrl-C and Ctrl-D as quit, anything
@@ -721,42 +735,6 @@ impl Drop for RawMode {
     }
 }
 
-/// Set by SIGINT, SIGTERM or SIGHUP: the loop ends cleanly (terminal restored, progress
-/// saved) at its next tick.
+/// Set by SIGINT, SIGTERM or SIGHUP: a running check stops at once, and the loop ends
+/// cleanly (terminal restored, progress saved) at its next tick.
 static STOP: AtomicBool = AtomicBool::new(false);
-
-extern "C" fn on_signal(_: libc::c_int) {
-    STOP.store(true, Ordering::SeqCst);
-}
-
-/// The signal handlers, restored when dropped.
-struct Signals {
-    previous: Vec<(libc::c_int, libc::sighandler_t)>,
-}
-
-impl Signals {
-    fn install() -> Signals {
-        STOP.store(false, Ordering::SeqCst);
-        let handler =
-            on_signal as extern "C" fn(libc::c_int) as libc::sighandler_t;
-        let previous = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP]
-            .into_iter()
-            // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
-            .map(|sig| (sig, unsafe { libc::signal(sig, handler) }))
-            .collect();
-        Signals { previous }
-    }
-}
-
-impl Drop for Signals {
-    fn drop(&mut self) {
-        for &(sig, previous) in &self.previous {
-            if previous != libc::SIG_ERR {
-                // SAFETY: puts back the disposition that was there before.
-                unsafe {
-                    libc::signal(sig, previous);
-                }
-            }
-        }
-    }
-}

@@ -170,13 +170,9 @@ impl Drop for LiveRun {
 }
 
 /// Let the UI thread have the cores before this one: a build can wait a frame, a key should
-/// not. (On Linux a thread's nice value is its own; elsewhere this does nothing.)
+/// not.
 pub(crate) fn yield_to_ui() {
-    #[cfg(target_os = "linux")]
-    // SAFETY: a plain system call on the calling thread, no memory passed.
-    unsafe {
-        libc::setpriority(libc::PRIO_PROCESS, 0, 10);
-    }
+    crate::sandbox::lower_thread_priority();
 }
 
 /// The builder thread: snapshot, build, hand over, pause; until the run ends.
