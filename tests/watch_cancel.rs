@@ -62,10 +62,7 @@ fn spinning() -> Vec<u32> {
 
 #[test]
 fn ctrl_c_ends_the_running_check_at_once() {
-    if !Tmux::available() {
-        eprintln!("tmux is not installed: skipped");
-        return;
-    }
+    Tmux::require();
     let _restore = Restore {
         exercise: std::fs::read(exercise_file()).unwrap(),
         progress: std::fs::read(progress_file()).ok(),
