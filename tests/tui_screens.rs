@@ -806,3 +806,66 @@ fn instructor_mode_fills_a_big_screen() {
     key(&mut app, KeyCode::Char('H'));
     assert!(app.config.theme.contrast);
 }
+
+/// Every symbol a lesson or home screen draws is explained in its help, and the help of a
+/// small terminal scrolls down to its last line.
+#[test]
+fn help_explains_every_symbol_on_screen_and_scrolls_at_80x24() {
+    const SYMBOLS: [char; 12] =
+        ['█', '╷', '▒', '░', '▓', '✓', '✕', '!', '◆', '▼', '▲', '⚠'];
+    let help_of = |app: &mut App| {
+        key(app, KeyCode::Char('?'));
+        let text = render(app, 200, 90);
+        key(app, KeyCode::Esc);
+        text
+    };
+    let mut screens: Vec<(String, String)> = Vec::new();
+    // Lesson 07's deadlock after a right prediction: ▲, ⚠, ✕, ◆ and the lanes.
+    let mut app = app();
+    app.open_lesson(6);
+    chars(&mut app, "3");
+    key(&mut app, KeyCode::Enter);
+    chars(&mut app, "1");
+    app.finish_runs();
+    key(&mut app, KeyCode::Esc);
+    for (w, h) in [(80, 24), (160, 48)] {
+        screens.push((render(&mut app, w, h), help_of(&mut app)));
+    }
+    // Lesson 01's run 2, predicted: ▲ marks the 3u the first answer was about.
+    let mut one = self::app();
+    one.open_lesson(0);
+    chars(&mut one, "2");
+    key(&mut one, KeyCode::Enter);
+    chars(&mut one, "3");
+    key(&mut one, KeyCode::Enter);
+    chars(&mut one, "2");
+    one.finish_runs();
+    key(&mut one, KeyCode::Esc);
+    screens.push((render(&mut one, 160, 48), help_of(&mut one)));
+    let mut home = self::app();
+    screens.push((render(&mut home, 80, 24), help_of(&mut home)));
+    let mut seen = Vec::new();
+    for (screen, help) in &screens {
+        for sym in SYMBOLS.iter().filter(|s| screen.contains(**s)) {
+            assert!(
+                help.contains(&format!(" {sym} ")),
+                "{sym} is drawn but not explained:\n{help}"
+            );
+            seen.push(*sym);
+        }
+    }
+    for expected in ['▲', '⚠', '✕', '◆', '░'] {
+        assert!(seen.contains(&expected), "{expected} was never drawn");
+    }
+
+    let mut app = lesson_run();
+    key(&mut app, KeyCode::Char('?'));
+    let top = render(&mut app, 80, 24);
+    assert!(top.contains("↑↓ PgUp PgDn scroll"), "{top}");
+    assert!(!top.contains("tokio freed"), "{top}");
+    key(&mut app, KeyCode::End);
+    let bottom = render(&mut app, 80, 24);
+    assert!(bottom.contains("tokio freed"), "the last entries: {bottom}");
+    key(&mut app, KeyCode::Char('x'));
+    assert!(matches!(app.overlay, Overlay::None));
+}

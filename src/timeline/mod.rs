@@ -88,6 +88,8 @@ pub enum WakeSource {
 pub struct WakeAt {
     pub at: Stamp,
     pub source: WakeSource,
+    /// Not reported by tokio but inferred: the block_on task was polled again after idling.
+    pub inferred: bool,
 }
 
 /// How a task's life ended.
@@ -398,7 +400,11 @@ impl Timeline {
                             }
                             _ => WakeSource::Runtime,
                         };
-                        tasks[a as usize].wakes.push(WakeAt { at, source });
+                        tasks[a as usize].wakes.push(WakeAt {
+                            at,
+                            source,
+                            inferred: true,
+                        });
                     }
                     b.poll_start = Some((at, ev.thread));
                     b.woken_in_poll = false;
@@ -465,7 +471,11 @@ impl Timeline {
                         None => WakeSource::Runtime,
                     };
                     let t = &mut tasks[a as usize];
-                    t.wakes.push(WakeAt { at, source });
+                    t.wakes.push(WakeAt {
+                        at,
+                        source,
+                        inferred: false,
+                    });
                     let b = &mut building[a as usize];
                     match b.state {
                         Some(TaskState::Running) => b.woken_in_poll = true,

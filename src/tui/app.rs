@@ -104,7 +104,8 @@ pub struct Asking {
 #[derive(Clone, Debug)]
 pub enum Overlay {
     None,
-    Help,
+    /// Help, scrolled down this many lines (it is taller than a small terminal).
+    Help(u16),
     Question(Asking),
     Verdicts(Vec<Graded>),
     /// Typing a trace file's path to open.
@@ -703,10 +704,28 @@ impl App {
         self.status = None;
         match std::mem::replace(&mut self.overlay, Overlay::None) {
             Overlay::None => {}
-            Overlay::Help => {
-                // Any key closes help; `q` still quits.
-                if k.code == KeyCode::Char('q') {
-                    self.quit = true;
+            Overlay::Help(scroll) => {
+                // Arrows scroll a help taller than the screen; any other key closes it, and
+                // `q` still quits.
+                let scroll = match k.code {
+                    KeyCode::Down => Some(scroll.saturating_add(1)),
+                    KeyCode::PageDown => Some(scroll.saturating_add(10)),
+                    KeyCode::End => Some(u16::MAX),
+                    KeyCode::Up => Some(scroll.saturating_sub(1)),
+                    KeyCode::PageUp => Some(scroll.saturating_sub(10)),
+                    KeyCode::Home => Some(0),
+                    _ => None,
+                };
+                match scroll {
+                    Some(s) => {
+                        self.overlay = Overlay::Help(
+                            s.min(crate::tui::ui::help::MAX_LINES),
+                        )
+                    }
+                    None if k.code == KeyCode::Char('q') => {
+                        self.quit = true
+                    }
+                    None => {}
                 }
                 return;
             }
@@ -793,7 +812,7 @@ impl App {
         }
         match k.code {
             KeyCode::Char('?') => {
-                self.overlay = Overlay::Help;
+                self.overlay = Overlay::Help(0);
                 return;
             }
             KeyCode::Char('q') => {

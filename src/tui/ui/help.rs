@@ -157,27 +157,57 @@ pub fn key_bar(f: &mut Frame, area: Rect, app: &App) {
     f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-pub fn overlay(f: &mut Frame, area: Rect, app: &App) {
+/// What each symbol drawn on the lesson and home screens means.
+pub const LESSON_SYMBOLS: &[(&str, &str)] = &[
+    ("█", "running: polled for most of the column"),
+    ("╷", "a brief poll (less than half the column)"),
+    ("▒", "scheduled: woken, waiting for a thread"),
+    ("░", "idle: waiting (the lane line says on what)"),
+    ("▓", "blocking: spawn_blocking work on the blocking pool"),
+    ("✓", "done (completed)"),
+    ("✕", "cancelled: dropped at an .await"),
+    ("!", "panicked"),
+    ("◆", "a mark (◆2: two marks in one column)"),
+    ("▼", "the cursor: the last event shown"),
+    ("▲", "the moment your prediction was about"),
+    ("⚠", "a finding of the run (w lists them all)"),
+    ("released", "tokio freed the task's memory"),
+];
+
+pub const HOME_SYMBOLS: &[(&str, &str)] = &[
+    ("✓", "lesson done: read, questions right, exercises passed"),
+    ("·", "read, or an exercise not tried yet"),
+    ("✗", "an exercise tried, not passed yet"),
+    ("Q 1/3", "questions answered right, of the lesson's"),
+    ("ex 0/1", "exercises passed, of the lesson's"),
+];
+
+/// More lines than any help has: bounds the scroll.
+pub const MAX_LINES: u16 = 80;
+
+/// The help of the current screen as lines: keys, then what the symbols mean.
+pub fn lines(app: &App) -> Vec<Line<'static>> {
     let t = &app.config.theme;
-    let keys = match app.screen {
-        Screen::Home => HOME_KEYS,
-        Screen::Lesson => LESSON_KEYS,
-        Screen::Exercise => EXERCISE_KEYS,
+    let (keys, symbols) = match app.screen {
+        Screen::Home => (HOME_KEYS, HOME_SYMBOLS),
+        Screen::Lesson => (LESSON_KEYS, LESSON_SYMBOLS),
+        Screen::Exercise => (EXERCISE_KEYS, LESSON_SYMBOLS),
     };
     let kw = keys
         .iter()
+        .chain(symbols)
         .map(|(k, _)| k.chars().count())
         .max()
         .unwrap_or(4);
-    let mut lines: Vec<Line> = keys
-        .iter()
-        .map(|(k, what)| {
-            Line::from(vec![
-                Span::styled(format!(" {k:<kw$}  "), t.key()),
-                Span::raw(what.to_string()),
-            ])
-        })
-        .collect();
+    let entry = |(k, what): &(&str, &str)| {
+        Line::from(vec![
+            Span::styled(format!(" {k:<kw$}  "), t.key()),
+            Span::raw(what.to_string()),
+        ])
+    };
+    let mut lines: Vec<Line> = keys.iter().map(entry).collect();
+    lines.push(Line::from(Span::styled(" what you see", t.heading())));
+    lines.extend(symbols.iter().map(entry));
     lines.push(Line::from(Span::styled(
         if app.screen == Screen::Exercise {
             " the mouse: the wheel scrolls the text; the file is re-checked when saved"
@@ -186,8 +216,27 @@ pub fn overlay(f: &mut Frame, area: Rect, app: &App) {
         },
         t.dim(),
     )));
+    lines
+}
+
+pub fn overlay(f: &mut Frame, area: Rect, app: &App, scroll: u16) {
+    let t = &app.config.theme;
+    let mut lines = lines(app);
+    let room = area.height.saturating_sub(3) as usize;
+    let fits = lines.len() < room;
+    let scroll = if fits {
+        0
+    } else {
+        (scroll as usize).min(lines.len().saturating_sub(room))
+    };
+    lines.drain(..scroll);
+    lines.truncate(if fits { lines.len() } else { room });
     lines.push(Line::from(Span::styled(
-        " any key closes this help",
+        if fits {
+            " any key closes this help"
+        } else {
+            " ↑↓ PgUp PgDn scroll · any other key closes this help"
+        },
         t.dim(),
     )));
     let h = (lines.len() as u16 + 2).min(area.height);

@@ -42,7 +42,7 @@ pub fn draw(f: &mut Frame, app: &mut App) {
     help::key_bar(f, bar, app);
     match &app.overlay {
         Overlay::None => {}
-        Overlay::Help => help::overlay(f, body, app),
+        Overlay::Help(scroll) => help::overlay(f, body, app, *scroll),
         Overlay::Question(a) => lesson::question(f, body, app, a),
         Overlay::Verdicts(v) => lesson::verdicts(f, body, app, v),
         Overlay::Open(path) => open_prompt(f, body, app, path),
