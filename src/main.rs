@@ -53,13 +53,7 @@ enum Command {
     /// Build, run and grade an exercise from the trace of its run (exit code 0 only if passed).
     Check(cli::exercise::CheckArgs),
     /// Show an exercise's next hint (run again for a more explicit one).
-    Hint {
-        /// The exercise, e.g. `fetch_all`.
-        name: String,
-        /// Which hint (1 = gentlest); default: all of them.
-        #[arg(long)]
-        level: Option<usize>,
-    },
+    Hint(cli::exercise::HintArgs),
     /// Check the exercise you are on every time you save it; keys: n next, h hint, l list,
     /// r re-check, x reset, e edit, q quit.
     Watch {
@@ -104,7 +98,7 @@ fn dispatch(cli: Cli) -> color_eyre::Result<ExitCode> {
                 | Command::Progress(_)
                 | Command::Exercises
                 | Command::Check(_)
-                | Command::Hint { .. }
+                | Command::Hint(_)
         )
     ) {
         asyncscope::sandbox::restore_default_sigpipe();
@@ -127,9 +121,7 @@ fn dispatch(cli: Cli) -> color_eyre::Result<ExitCode> {
         Some(Command::Progress(args)) => lesson::progress(args),
         Some(Command::Exercises) => exercise::list_exercises(),
         Some(Command::Check(args)) => exercise::check_exercises(args),
-        Some(Command::Hint { name, level }) => {
-            exercise::show_hint(&name, level)
-        }
+        Some(Command::Hint(args)) => exercise::show_hint(args),
         Some(Command::Reset { name }) => exercise::reset_exercise(&name),
         Some(Command::Watch { manual_run }) => {
             exercise::watch_exercises(manual_run)

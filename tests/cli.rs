@@ -2,7 +2,7 @@
 //! Runs use `--virtual-time`, so they finish at once and their runtime-clock figures are exact.
 
 use serde_json::Value;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -374,4 +374,62 @@ fn an_unknown_lesson_lists_the_lessons() {
     let o = asyncscope_with_input(&["lesson", "77"], "");
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("01"), "{}", stderr(&o));
+}
+
+/// `asyncscope hint NAME` shows the next hint each time, as its help says; `--all` lists
+/// them, `--reset` starts again. Run in a copy of the exercises folder, so the learner's
+/// progress file is not touched.
+#[test]
+fn hint_shows_the_next_hint_each_time() {
+    let dir = std::env::temp_dir()
+        .join(format!("asyncscope-hint-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("exercises")).unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("exercises/info.toml"),
+        dir.join("exercises/info.toml"),
+    )
+    .unwrap();
+    let hint = |extra: &[&str]| {
+        let mut args = vec!["hint", "fetch_all"];
+        args.extend(extra);
+        let o = Command::new(env!("CARGO_BIN_EXE_asyncscope"))
+            .args(&args)
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let total =
+        asyncscope::exercise::info::load(&dir.join("exercises/info.toml"))
+            .unwrap()
+            .into_iter()
+            .find(|i| i.name == "fetch_all")
+            .unwrap()
+            .hints
+            .len();
+    assert!(total >= 3);
+    for n in 1..=total {
+        let out = hint(&[]);
+        assert!(out.contains(&format!("hint {n} of {total}:")), "{out}");
+        assert_eq!(
+            out.matches("hint ").count()
+                - out.matches("run it again for hint").count(),
+            1,
+            "{out}"
+        );
+    }
+    assert!(hint(&[]).contains("that is the last hint"));
+    let all = hint(&["--all"]);
+    assert!(
+        (1..=total).all(|n| all.contains(&format!("hint {n} of {total}:")))
+    );
+    hint(&["--reset"]);
+    assert!(hint(&[]).contains(&format!("hint 1 of {total}:")));
+    std::fs::remove_dir_all(&dir).unwrap();
 }

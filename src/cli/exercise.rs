@@ -229,45 +229,80 @@ pub fn check_json(c: &exercise::Checked) -> CheckReport<'_> {
     }
 }
 
-pub fn show_hint(
-    name: &str,
+/// `asyncscope hint NAME`: the next hint each time, gentlest first.
+#[derive(Args, Debug)]
+pub struct HintArgs {
+    /// The exercise, e.g. `fetch_all`.
+    name: String,
+    /// Show this hint (1 = gentlest) instead of the next one.
+    #[arg(long, conflicts_with_all = ["all", "reset"])]
     level: Option<usize>,
-) -> color_eyre::Result<ExitCode> {
+    /// Show every hint (the last one is close to the answer).
+    #[arg(long, conflicts_with = "reset")]
+    all: bool,
+    /// Start again from the first hint.
+    #[arg(long)]
+    reset: bool,
+}
+
+pub fn show_hint(args: HintArgs) -> color_eyre::Result<ExitCode> {
     let infos = match exercise_infos() {
         Ok(i) => i,
         Err(code) => return Ok(code),
     };
-    let info = match find_exercise(&infos, name) {
+    let info = match find_exercise(&infos, &args.name) {
         Ok(i) => i,
         Err(code) => return Ok(code),
     };
-    println!("{}: {}\n", info.name, info.instructions.trim());
-    let shown: Vec<(usize, &String)> = match level {
-        Some(n) if (1..=info.hints.len()).contains(&n) => {
-            vec![(n, &info.hints[n - 1])]
-        }
+    let total = info.hints.len();
+    let root = exercise::workspace_root();
+    let (mut progress, warning) = progress::load(&root);
+    if let Some(w) = warning {
+        eprintln!("warning: {w}");
+    }
+    let seen = progress.hints_seen.get(&info.name).copied().unwrap_or(0);
+    let mut text =
+        format!("{}: {}\n\n", info.name, info.instructions.trim());
+    let (shown, next_seen): (Vec<usize>, usize) = match args.level {
+        Some(n) if (1..=total).contains(&n) => (vec![n], seen.max(n)),
         Some(n) => {
             eprintln!(
-                "error: {} has hints 1 to {}, not {n}",
-                info.name,
-                info.hints.len()
+                "error: {} has hints 1 to {total}, not {n}",
+                info.name
             );
             return Ok(ExitCode::from(2));
         }
-        None => info
-            .hints
-            .iter()
-            .enumerate()
-            .map(|(i, h)| (i + 1, h))
-            .collect(),
+        None if args.all => ((1..=total).collect(), total),
+        None if args.reset => (Vec::new(), 0),
+        // The next one; after the last, the last again.
+        None => {
+            let n = (seen + 1).min(total);
+            ((n > 0).then_some(n).into_iter().collect(), n)
+        }
     };
-    for (n, hint) in shown {
-        for line in export::text::wrap(&format!("hint {n}: {hint}"), 78, 4)
-        {
-            println!("{line}");
+    for &n in &shown {
+        let hint = format!("hint {n} of {total}: {}", info.hints[n - 1]);
+        for line in export::text::wrap(&hint, 78, 4) {
+            text += &line;
+            text.push('\n');
         }
     }
-    Ok(ExitCode::SUCCESS)
+    text += &if args.reset {
+        format!("hints of {} start again from the first\n", info.name)
+    } else if next_seen < total {
+        format!(
+            "\nrun it again for hint {} (more explicit); --all lists them all\n",
+            next_seen + 1
+        )
+    } else {
+        "\nthat is the last hint; --reset starts again from the first\n"
+            .to_string()
+    };
+    progress.hints_seen.insert(info.name.clone(), next_seen);
+    if let Err(e) = progress::save(&root, &progress) {
+        eprintln!("warning: could not save which hints you have seen: {e}");
+    }
+    cli::print(&text)
 }
 
 pub fn watch_exercises(manual_run: bool) -> color_eyre::Result<ExitCode> {

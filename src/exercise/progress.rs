@@ -26,6 +26,9 @@ pub struct Progress {
     /// The exercise the learner was on.
     #[serde(default)]
     pub current: Option<String>,
+    /// Exercise name → how many of its hints `asyncscope hint` has shown.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub hints_seen: BTreeMap<String, usize>,
 }
 
 pub fn path(root: &Path) -> PathBuf {
@@ -61,6 +64,17 @@ pub fn save_merged(
     }
     if progress.current.is_some() {
         merged.current = progress.current.clone();
+    }
+    // Hints seen only grow (a check's older copy never hides one shown since); 0 is a
+    // reset, and is not kept.
+    for (name, &seen) in &progress.hints_seen {
+        if seen == 0 {
+            merged.hints_seen.remove(name);
+        } else {
+            let on_file =
+                merged.hints_seen.entry(name.clone()).or_insert(0);
+            *on_file = (*on_file).max(seen);
+        }
     }
     save_json(&file, &merged)?;
     Ok(merged)
