@@ -366,6 +366,7 @@ fn damaged_progress_is_named_kept_byte_for_byte_and_progress_goes_on() {
         ]
         .into(),
         current: Some("forgot_to_await".into()),
+        ..Default::default()
     };
     for &(name, expect) in PROGRESS {
         let root = exercise_root("progress");

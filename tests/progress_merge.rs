@@ -62,6 +62,7 @@ fn two_processes_saving_lose_no_pass() {
     let before = Progress {
         passed: [("earlier".to_string(), true)].into(),
         current: None,
+        ..Default::default()
     };
     progress::save(&root, &before).unwrap();
     let savers: Vec<_> = ["watch", "check"]
