@@ -879,3 +879,46 @@ fn help_explains_every_symbol_on_screen_and_scrolls_at_80x24() {
     key(&mut app, KeyCode::Char('x'));
     assert!(matches!(app.overlay, Overlay::None));
 }
+
+/// Verdicts taller than an 80×24 screen scroll: the title says so, and the last
+/// explanation can be reached.
+#[test]
+fn long_verdicts_scroll_at_80x24() {
+    let mut app = app();
+    app.open_lesson(14); // lesson 15: three questions on its first run
+    let run = {
+        let l = &app.lessons[14];
+        (0..l.runs.len())
+            .max_by_key(|r| {
+                l.questions.iter().filter(|q| q.run == *r).count()
+            })
+            .unwrap()
+    };
+    chars(&mut app, &(run + 1).to_string());
+    key(&mut app, KeyCode::Char('a'));
+    while matches!(app.overlay, Overlay::Question(_)) {
+        key(&mut app, KeyCode::Esc); // skipped: the answers are shown
+    }
+    app.finish_runs();
+    let Overlay::Verdicts(v) = &app.overlay else {
+        panic!("no verdicts")
+    };
+    let last =
+        &app.lessons[14].questions[v.last().unwrap().question].explain;
+    let last_words: String = last
+        .split_whitespace()
+        .rev()
+        .take(2)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let top = render(&mut app, 80, 24);
+    assert!(top.contains("↑↓ scroll"), "{top}");
+    for _ in 0..5 {
+        key(&mut app, KeyCode::PageDown);
+    }
+    let bottom = render(&mut app, 80, 24);
+    assert!(bottom.contains(&last_words), "{last_words}\n{bottom}");
+}

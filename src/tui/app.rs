@@ -304,6 +304,8 @@ pub struct App {
     pub ev: Option<ExerciseView>,
     /// Reference solutions' checks, by exercise name: each is checked once.
     pub references: BTreeMap<String, Checked>,
+    /// How far the verdicts popup is scrolled.
+    pub verdict_scroll: u16,
     last_tick: Option<Instant>,
 }
 
@@ -372,6 +374,7 @@ impl App {
             hits: Hits::default(),
             ev: None,
             references: BTreeMap::new(),
+            verdict_scroll: 0,
             last_tick: None,
         }
     }
@@ -622,6 +625,7 @@ impl App {
         self.lv.highlight_of = Some(rec);
         self.lv.text = None;
         self.overlay = Overlay::Verdicts(graded);
+        self.verdict_scroll = 0;
     }
 
     /// Does time matter right now (a live run, or playback)?
@@ -730,6 +734,21 @@ impl App {
                 return;
             }
             Overlay::Verdicts(v) => {
+                // Arrows scroll verdicts taller than a small screen.
+                match k.code {
+                    KeyCode::Down => self.verdict_scroll += 1,
+                    KeyCode::PageDown => self.verdict_scroll += 10,
+                    KeyCode::Up => {
+                        self.verdict_scroll =
+                            self.verdict_scroll.saturating_sub(1)
+                    }
+                    KeyCode::PageUp => {
+                        self.verdict_scroll =
+                            self.verdict_scroll.saturating_sub(10)
+                    }
+                    _ => {}
+                }
+                self.verdict_scroll = self.verdict_scroll.min(200);
                 if !matches!(
                     k.code,
                     KeyCode::Esc | KeyCode::Enter | KeyCode::Char(' ')

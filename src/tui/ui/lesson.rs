@@ -248,18 +248,42 @@ pub fn verdicts(f: &mut Frame, area: Rect, app: &App, v: &[Graded]) {
             )));
         }
     }
+    // Rows the wrapped text takes inside the popup: more than fit means it scrolls.
+    let inner_w = 76u16.min(area.width).saturating_sub(2).max(1) as usize;
+    let rows: usize = lines
+        .iter()
+        .map(|l| l.width().div_ceil(inner_w).max(1))
+        .sum::<usize>()
+        + 2;
+    let room = area.height.saturating_sub(2) as usize;
+    let scroll = if rows > room {
+        (app.verdict_scroll as usize).min(rows - room)
+    } else {
+        0
+    };
     lines.push(Line::raw(""));
     lines.push(Line::from(Span::styled(
-        "highlighted on the timeline · Esc closes",
+        if rows > room {
+            "highlighted on the timeline · ↑↓ scroll · Esc closes"
+        } else {
+            "highlighted on the timeline · Esc closes"
+        },
         t.dim(),
     )));
-    let h = (lines.len() as u16 + 6).min(area.height);
+    let h = (rows as u16 + 2).min(area.height);
     let r = popup(f, area, 76, h);
     f.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
-            Block::bordered()
-                .title(Span::styled(" your predictions ", t.title())),
-        ),
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll as u16, 0))
+            .block(Block::bordered().title(Span::styled(
+                if rows > room {
+                    " your predictions · ↑↓ scroll "
+                } else {
+                    " your predictions "
+                },
+                t.title(),
+            ))),
         r,
     );
 }
