@@ -2,6 +2,8 @@
 //! Runs use `--virtual-time`, so they finish at once and their runtime-clock figures are exact.
 
 use serde_json::Value;
+
+mod binary;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -279,22 +281,7 @@ fn a_real_clock_run_says_so_first() {
 }
 
 fn asyncscope_with_input(args: &[&str], input: &str) -> Output {
-    use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_asyncscope"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+    binary::run_with_input(args, input)
 }
 
 #[test]

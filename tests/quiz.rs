@@ -8,12 +8,11 @@ use asyncscope::quiz::{self, Graded};
 use asyncscope::tui::app::{App, Config, Overlay};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::BTreeMap;
-use std::io::Write;
-use std::process::{Command, Stdio};
 
 use answer_key::ANSWER_KEY;
 
 mod answer_key;
+mod binary;
 
 fn lessons() -> Vec<Lesson> {
     let (lessons, errors) = lesson::load_all(&lesson::default_dir());
@@ -185,22 +184,12 @@ fn every_question_in_the_tui_grades_the_right_answer_right_and_wrong_ones_wrong(
 
 /// `asyncscope lesson ID --quiz` with `answers` typed, one per line; its output.
 fn cli_quiz(id: &str, answers: &[String]) -> String {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_asyncscope"))
-        .args(["lesson", id, "--quiz", "--width", "200"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the binary starts");
     let mut input = answers.join("\n");
     input.push('\n');
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = binary::run_with_input(
+        &["lesson", id, "--quiz", "--width", "200"],
+        &input,
+    );
     assert!(out.status.success(), "lesson {id} --quiz failed");
     String::from_utf8(out.stdout).unwrap()
 }
