@@ -19,8 +19,8 @@ use asyncscope::timeline::{
     TaskLine, Timeline, WakeAt,
 };
 use asyncscope::trace::Clock;
+use asyncscope::tui;
 use asyncscope::tui::app::{App, Config};
-use asyncscope::tui::ui;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -197,7 +197,7 @@ fn live_round(
     let mut term = Terminal::new(TestBackend::new(200, 60)).unwrap();
     let started = Instant::now();
     app.play(id, Vec::new());
-    term.draw(|f| ui::draw(f, &mut app)).unwrap();
+    term.draw(|f| tui::draw(f, &mut app)).unwrap();
 
     let (tx, rx) = mpsc::channel::<(KeyCode, Instant)>();
     let (stop_tx, stop_rx) = mpsc::channel::<()>();
@@ -238,7 +238,7 @@ fn live_round(
             Ok((code, sent)) => {
                 let cpu = thread_cpu();
                 app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
-                term.draw(|f| ui::draw(f, &mut app)).unwrap();
+                term.draw(|f| tui::draw(f, &mut app)).unwrap();
                 round.keys_cpu.push(thread_cpu() - cpu);
                 let took = sent.elapsed();
                 if round.worst_key.is_none_or(|(_, w)| took > w) {
@@ -252,7 +252,7 @@ fn live_round(
                 let changed = app.tick(t0);
                 round.tick_only.push(t0.elapsed());
                 if changed {
-                    term.draw(|f| ui::draw(f, &mut app)).unwrap();
+                    term.draw(|f| tui::draw(f, &mut app)).unwrap();
                 }
                 round.ticks.push(t0.elapsed());
                 round.ticks_cpu.push(thread_cpu() - cpu);

@@ -8,8 +8,8 @@
 use asyncscope::trace::{
     Clock, Event, EventKind, Header, TaskInfo, TaskKind, ThreadInfo, Trace,
 };
+use asyncscope::tui;
 use asyncscope::tui::app::{App, Config};
-use asyncscope::tui::ui;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -74,7 +74,7 @@ fn frames(
     for i in 0..20 {
         before(app, i);
         let t0 = Instant::now();
-        term.draw(|f| ui::draw(f, app)).unwrap();
+        term.draw(|f| tui::draw(f, app)).unwrap();
         times.push(t0.elapsed());
     }
     median(times)
@@ -109,7 +109,7 @@ fn main() {
             "unfolded (10,000 lanes)"
         };
         let t0 = Instant::now();
-        term.draw(|f| ui::draw(f, &mut app)).unwrap();
+        term.draw(|f| tui::draw(f, &mut app)).unwrap();
         println!(
             "{what}: first frame {:.2?} (rows computed)",
             t0.elapsed()

@@ -7,10 +7,10 @@
 use asyncscope::scenarios::{self, Flavor, Knobs, RunOptions, Scenario};
 use asyncscope::timeline::{End, Timeline};
 use asyncscope::trace::{Clock, EventKind, Outcome, TaskKind, Trace};
+use asyncscope::tui;
 use asyncscope::tui::app::{App, Config, Screen, Side};
 use asyncscope::tui::lanes::{self, LaneKind};
 use asyncscope::tui::live::LiveRun;
-use asyncscope::tui::ui;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -308,7 +308,7 @@ fn key(app: &mut App, code: KeyCode) {
 }
 
 fn draw(term: &mut Terminal<TestBackend>, app: &mut App) -> String {
-    term.draw(|f| ui::draw(f, app)).unwrap();
+    term.draw(|f| tui::draw(f, app)).unwrap();
     let buf = term.backend().buffer();
     let mut s = String::new();
     for y in 0..buf.area.height {

@@ -7,8 +7,8 @@ use asyncscope::timeline::Timeline;
 use asyncscope::trace::{
     Clock, Event, EventKind, Header, TaskInfo, TaskKind, ThreadInfo, Trace,
 };
+use asyncscope::tui;
 use asyncscope::tui::app::{App, Config, Overlay, Screen, Side};
-use asyncscope::tui::ui;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -18,7 +18,7 @@ const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
 
 fn render(app: &mut App, w: u16, h: u16) -> String {
     let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    term.draw(|f| ui::draw(f, app)).unwrap();
+    term.draw(|f| tui::draw(f, app)).unwrap();
     term.backend().to_string()
 }
 

@@ -1,6 +1,8 @@
-//! The TUI's state and how keys, the mouse and time change it. Nothing here draws.
+//! The TUI's state and how time changes it. Nothing here draws or reads keys: the screens
+//! ([`crate::tui::screens`]) turn keys into changes of this state.
 
 use crate::exercise::Checked;
+use crate::exercise::EXERCISES_PACKAGE;
 use crate::exercise::info::ExerciseInfo;
 use crate::exercise::progress::{self, Progress};
 use crate::lesson::{self, Answer, Lesson, Query};
@@ -8,16 +10,12 @@ use crate::lesson_progress::{self, LessonProgress};
 use crate::quiz::{self, Graded, Response};
 use crate::scenarios::{self, KnobKind, Knobs, RunOptions};
 use crate::trace::{Clock, Trace, jsonl};
-use crate::tui::exercise::ExerciseView;
+use crate::tui::exercise::{ExerciseView, Which};
 use crate::tui::lanes::{self, Lane};
 use crate::tui::live::LiveRun;
 use crate::tui::playback::Recording;
 use crate::tui::theme::Theme;
 use crate::view::findings::{Finding, findings};
-use crossterm::event::{
-    Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton,
-    MouseEvent, MouseEventKind,
-};
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use std::collections::BTreeMap;
@@ -306,7 +304,7 @@ pub struct App {
     pub references: BTreeMap<String, Checked>,
     /// How far the verdicts popup is scrolled.
     pub verdict_scroll: u16,
-    last_tick: Option<Instant>,
+    pub(crate) last_tick: Option<Instant>,
 }
 
 /// A lane's run span: at least one unit, rounded up to a 1-2-5 step while live so the axis
@@ -546,7 +544,7 @@ impl App {
         }
     }
 
-    fn answer_question(
+    pub(crate) fn answer_question(
         &mut self,
         mut asking: Asking,
         given: Option<Response>,
@@ -680,394 +678,6 @@ impl App {
         self.tick(Instant::now());
     }
 
-    /// Handle a terminal event. True if the screen must be redrawn.
-    pub fn on_event(&mut self, ev: Event) -> bool {
-        match ev {
-            Event::Key(k) if k.kind != KeyEventKind::Release => {
-                self.on_key(k);
-                true
-            }
-            Event::Mouse(m) => self.on_mouse(m),
-            Event::Resize(..) => true,
-            _ => false,
-        }
-    }
-
-    pub fn on_key(&mut self, k: KeyEvent) {
-        if k.code == KeyCode::Char('c')
-            && k.modifiers.contains(KeyModifiers::CONTROL)
-        {
-            self.quit = true;
-            return;
-        }
-        if self.config.panic_key && k.code == KeyCode::Char('!') {
-            panic!(
-                "asyncscope: the panic asked for with ASYNCSCOPE_TUI_PANIC"
-            );
-        }
-        self.status = None;
-        match std::mem::replace(&mut self.overlay, Overlay::None) {
-            Overlay::None => {}
-            Overlay::Help(scroll) => {
-                // Arrows scroll a help taller than the screen; any other key closes it, and
-                // `q` still quits.
-                let scroll = match k.code {
-                    KeyCode::Down => Some(scroll.saturating_add(1)),
-                    KeyCode::PageDown => Some(scroll.saturating_add(10)),
-                    KeyCode::End => Some(u16::MAX),
-                    KeyCode::Up => Some(scroll.saturating_sub(1)),
-                    KeyCode::PageUp => Some(scroll.saturating_sub(10)),
-                    KeyCode::Home => Some(0),
-                    _ => None,
-                };
-                match scroll {
-                    Some(s) => {
-                        self.overlay = Overlay::Help(
-                            s.min(crate::tui::ui::help::MAX_LINES),
-                        )
-                    }
-                    None if k.code == KeyCode::Char('q') => {
-                        self.quit = true
-                    }
-                    None => {}
-                }
-                return;
-            }
-            Overlay::Verdicts(v) => {
-                // Arrows scroll verdicts taller than a small screen.
-                match k.code {
-                    KeyCode::Down => self.verdict_scroll += 1,
-                    KeyCode::PageDown => self.verdict_scroll += 10,
-                    KeyCode::Up => {
-                        self.verdict_scroll =
-                            self.verdict_scroll.saturating_sub(1)
-                    }
-                    KeyCode::PageUp => {
-                        self.verdict_scroll =
-                            self.verdict_scroll.saturating_sub(10)
-                    }
-                    _ => {}
-                }
-                self.verdict_scroll = self.verdict_scroll.min(200);
-                if !matches!(
-                    k.code,
-                    KeyCode::Esc | KeyCode::Enter | KeyCode::Char(' ')
-                ) {
-                    self.overlay = Overlay::Verdicts(v);
-                    if k.code == KeyCode::Char('q') {
-                        self.quit = true;
-                    }
-                }
-                return;
-            }
-            Overlay::Question(mut a) => {
-                let Some(q) = self
-                    .lesson()
-                    .and_then(|l| l.questions.get(a.queue[0]))
-                    .cloned()
-                else {
-                    return;
-                };
-                match k.code {
-                    KeyCode::Esc => self.answer_question(a, None),
-                    KeyCode::Enter if q.choices.is_empty() => {
-                        match q.read(&a.input) {
-                            Ok(given) => {
-                                self.answer_question(a, Some(given))
-                            }
-                            Err(problem) => {
-                                a.problem = Some(problem);
-                                self.overlay = Overlay::Question(a);
-                            }
-                        }
-                    }
-                    // A choice is its key's position, read by the same rule as the CLI's.
-                    KeyCode::Char(c) if !q.choices.is_empty() => {
-                        match q.read(&c.to_string()) {
-                            Ok(given) => {
-                                self.answer_question(a, Some(given))
-                            }
-                            Err(problem) => {
-                                a.problem = Some(problem);
-                                self.overlay = Overlay::Question(a);
-                            }
-                        }
-                    }
-                    KeyCode::Char(c) => {
-                        a.input.push(c);
-                        a.problem = None;
-                        self.overlay = Overlay::Question(a);
-                    }
-                    KeyCode::Backspace => {
-                        a.input.pop();
-                        self.overlay = Overlay::Question(a);
-                    }
-                    _ => self.overlay = Overlay::Question(a),
-                }
-                return;
-            }
-            Overlay::Open(mut path) => {
-                match k.code {
-                    KeyCode::Esc => {}
-                    KeyCode::Enter => {
-                        if let Err(e) =
-                            self.open_file(Path::new(path.trim()))
-                        {
-                            self.status = Some(e);
-                        }
-                    }
-                    KeyCode::Backspace => {
-                        path.pop();
-                        self.overlay = Overlay::Open(path);
-                    }
-                    KeyCode::Char(c) => {
-                        path.push(c);
-                        self.overlay = Overlay::Open(path);
-                    }
-                    _ => self.overlay = Overlay::Open(path),
-                }
-                return;
-            }
-        }
-        match k.code {
-            KeyCode::Char('?') => {
-                self.overlay = Overlay::Help(0);
-                return;
-            }
-            KeyCode::Char('q') => {
-                self.quit = true;
-                return;
-            }
-            KeyCode::Char('o') => {
-                self.overlay = Overlay::Open(String::new());
-                return;
-            }
-            _ => {}
-        }
-        match self.screen {
-            Screen::Home => self.home_key(k),
-            Screen::Lesson => self.lesson_key(k),
-            Screen::Exercise => self.exercise_key(k),
-        }
-    }
-
-    fn home_key(&mut self, k: KeyEvent) {
-        let (sel, len) = match self.home_focus {
-            HomeFocus::Lessons => (&mut self.home_sel, self.lessons.len()),
-            HomeFocus::Exercises => {
-                (&mut self.exercise_sel, self.exercises.len())
-            }
-        };
-        match k.code {
-            KeyCode::Up => *sel = sel.saturating_sub(1),
-            KeyCode::Down => *sel = (*sel + 1).min(len.saturating_sub(1)),
-            KeyCode::Home => *sel = 0,
-            KeyCode::End => *sel = len.saturating_sub(1),
-            KeyCode::Tab
-            | KeyCode::Left
-            | KeyCode::Right
-            | KeyCode::BackTab => {
-                self.home_focus = match self.home_focus {
-                    HomeFocus::Lessons => HomeFocus::Exercises,
-                    HomeFocus::Exercises => HomeFocus::Lessons,
-                }
-            }
-            KeyCode::Enter => match self.home_focus {
-                HomeFocus::Lessons => self.open_lesson(self.home_sel),
-                HomeFocus::Exercises => {
-                    self.open_exercise(self.exercise_sel)
-                }
-            },
-            // Esc backs out of things; at home there is nothing to back out of. q quits.
-            _ => {}
-        }
-    }
-
-    fn lesson_key(&mut self, k: KeyEvent) {
-        let shift = k.modifiers.contains(KeyModifiers::SHIFT);
-        let lv = &mut self.lv;
-        lv.sync_lanes();
-        if lv.side == Side::Knobs && self.knobs_key(k) {
-            return;
-        }
-        let lv = &mut self.lv;
-        let runs = self
-            .lessons
-            .get(lv.lesson.unwrap_or(usize::MAX))
-            .map_or(0, |l| l.runs.len());
-        match k.code {
-            KeyCode::Esc => {
-                if lv.side != Side::Text {
-                    lv.side = Side::Text;
-                } else if lv.compare {
-                    lv.compare = false;
-                } else if self.instructor {
-                    self.instructor = false;
-                } else {
-                    self.screen = Screen::Home;
-                }
-            }
-            KeyCode::Enter
-                if lv.focus_timeline
-                    && lv.recording().is_some()
-                    && !lv.recordings.is_empty()
-                    && lv.side != Side::Inspector
-                    && runs == 0 =>
-            {
-                lv.side = Side::Inspector;
-            }
-            KeyCode::Enter | KeyCode::Char('r') => {
-                let idx = lv.run_idx;
-                self.request_run(idx, false);
-            }
-            KeyCode::Char('a') => {
-                let idx = lv.run_idx;
-                self.request_run(idx, true);
-            }
-            KeyCode::Char(c @ '1'..='9') => {
-                let i = c as usize - '1' as usize;
-                if i < runs {
-                    lv.run_idx = i;
-                    // Show that run's latest recording, if there is one.
-                    let prefix = format!("run {} ·", i + 1);
-                    if let Some(r) = lv
-                        .recordings
-                        .iter()
-                        .rposition(|r| r.label.starts_with(&prefix))
-                    {
-                        lv.current = Some(r);
-                    }
-                } else if i < lv.recordings.len() && runs == 0 {
-                    lv.current = Some(i);
-                }
-            }
-            KeyCode::Char(' ') => {
-                if let Some(r) = lv.recording_mut() {
-                    r.toggle_play();
-                }
-                self.last_tick = Some(Instant::now());
-            }
-            KeyCode::Left if shift => scrub(lv, -0.05),
-            KeyCode::Right if shift => scrub(lv, 0.05),
-            KeyCode::Left => {
-                if let Some(r) = lv.recording_mut() {
-                    r.step(-1);
-                }
-            }
-            KeyCode::Right => {
-                if let Some(r) = lv.recording_mut() {
-                    r.step(1);
-                }
-            }
-            KeyCode::Char('[') => scrub(lv, -0.05),
-            KeyCode::Char(']') => scrub(lv, 0.05),
-            KeyCode::Home => {
-                if let Some(r) = lv.recording_mut() {
-                    r.to_start();
-                }
-            }
-            KeyCode::End => {
-                if let Some(r) = lv.recording_mut() {
-                    r.to_end();
-                }
-            }
-            KeyCode::Char('+') | KeyCode::Char('=') => {
-                if let Some(r) = lv.recording_mut() {
-                    r.faster();
-                }
-            }
-            KeyCode::Char('-') | KeyCode::Char('_') => {
-                if let Some(r) = lv.recording_mut() {
-                    r.slower();
-                }
-            }
-            KeyCode::Char('p') => {
-                if let Some(r) = lv.recording_mut() {
-                    r.replay();
-                }
-                self.last_tick = Some(Instant::now());
-            }
-            KeyCode::Tab | KeyCode::BackTab => {
-                lv.focus_timeline = !lv.focus_timeline
-            }
-            KeyCode::Up => {
-                if lv.focus_timeline || lv.side != Side::Text {
-                    lv.lane = lv.lane.saturating_sub(1);
-                } else {
-                    lv.scroll = lv.scroll.saturating_sub(1);
-                }
-            }
-            KeyCode::Down => {
-                if lv.focus_timeline || lv.side != Side::Text {
-                    lv.lane =
-                        (lv.lane + 1).min(lv.lanes.len().saturating_sub(1));
-                } else {
-                    lv.scroll += 1;
-                }
-            }
-            KeyCode::PageUp => lv.scroll = lv.scroll.saturating_sub(10),
-            KeyCode::PageDown => lv.scroll += 10,
-            KeyCode::Char('w') => {
-                lv.side = if lv.side == Side::Findings {
-                    Side::Text
-                } else {
-                    Side::Findings
-                };
-            }
-            KeyCode::Char('t') => {
-                lv.side = if lv.side == Side::Inspector {
-                    Side::Text
-                } else {
-                    Side::Inspector
-                };
-            }
-            KeyCode::Char('z') => zoom(lv, 2.0),
-            KeyCode::Char('x') => zoom(lv, 0.5),
-            KeyCode::Char('<') | KeyCode::Char(',') => pan(lv, -0.25),
-            KeyCode::Char('>') | KeyCode::Char('.') => pan(lv, 0.25),
-            KeyCode::Char('f') => {
-                let folded = lv.folded();
-                lv.fold = Some(!folded);
-                lv.lane = 0;
-                lv.lane_scroll = 0;
-            }
-            KeyCode::Char('k') => {
-                if lv.side == Side::Knobs {
-                    lv.side = Side::Text;
-                } else {
-                    self.open_knobs();
-                }
-            }
-            KeyCode::Char('c') => {
-                if lv.partner().is_some() {
-                    lv.compare = !lv.compare;
-                } else {
-                    self.status = Some("compare needs two runs: run another (or change a knob with k)".into());
-                }
-            }
-            KeyCode::Char('H') => {
-                self.config.theme.contrast = !self.config.theme.contrast;
-                self.lv.text = None;
-                self.status = Some(
-                    if self.config.theme.contrast {
-                        "high contrast: bright greys (H again for the usual ones)"
-                    } else {
-                        "usual contrast"
-                    }
-                    .into(),
-                );
-            }
-            KeyCode::Char('i') => {
-                self.instructor = !self.instructor;
-                // The run list says which questions come first: in instructor mode, all.
-                self.lv.text = None;
-            }
-            KeyCode::Char('R') => self.restart(),
-            KeyCode::Char('s') => self.save_current(),
-            _ => {}
-        }
-    }
-
     /// Run the current recording's scenario again with the same knobs.
     pub fn restart(&mut self) {
         let Some(r) = self.lv.recording() else {
@@ -1088,7 +698,7 @@ impl App {
         self.start(&label, &scenario, settings);
     }
 
-    fn save_current(&mut self) {
+    pub(crate) fn save_current(&mut self) {
         let Some(r) = self.lv.recording() else {
             self.status =
                 Some("nothing to save yet: run something first".into());
@@ -1128,7 +738,7 @@ impl App {
         Some((spec.scenario.clone(), spec.settings()))
     }
 
-    fn open_knobs(&mut self) {
+    pub(crate) fn open_knobs(&mut self) {
         let Some((scenario, settings)) = self.knob_scenario() else {
             self.status = Some("no scenario here to change".into());
             return;
@@ -1159,141 +769,118 @@ impl App {
         self.lv.knob_sel = 0;
         self.lv.side = Side::Knobs;
     }
+}
 
-    /// Keys of the knob panel; false if the key is not the panel's.
-    fn knobs_key(&mut self, k: KeyEvent) -> bool {
-        let Some((scenario, _)) = self.knob_scenario() else {
-            return false;
-        };
-        let Some(sc) = scenarios::find(&scenario) else {
-            return false;
-        };
-        let lv = &mut self.lv;
-        let n = lv.knob_values.len();
-        match k.code {
-            KeyCode::Up => lv.knob_sel = lv.knob_sel.saturating_sub(1),
-            KeyCode::Down => {
-                lv.knob_sel = (lv.knob_sel + 1).min(n.saturating_sub(1))
-            }
-            KeyCode::Left | KeyCode::Right => {
-                let up = k.code == KeyCode::Right;
-                if let (Some(spec), Some((_, v))) = (
-                    sc.knobs.get(lv.knob_sel),
-                    lv.knob_values.get_mut(lv.knob_sel),
-                ) {
-                    *v = nudge(&spec.kind, v, up);
-                }
-            }
-            KeyCode::Enter => {
-                let settings = lv.knob_values.clone();
-                let desc: Vec<String> = settings
-                    .iter()
-                    .map(|(k, v)| format!("{k}={v}"))
-                    .collect();
-                lv.side = Side::Text;
-                let label = format!("knobs · {}", desc.join(" "));
-                self.start(&label, &scenario, settings);
-            }
-            _ => return false,
+/// The exercise screen: opening it, checking, and taking in results.
+impl App {
+    /// Open the exercise screen for exercise `i` and check it (and its reference, once).
+    pub fn open_exercise(&mut self, i: usize) {
+        if self.show_exercise(i) {
+            self.recheck();
         }
+    }
+
+    /// Show the exercise screen for exercise `i` without checking anything. False if there is
+    /// no such exercise.
+    pub fn show_exercise(&mut self, i: usize) -> bool {
+        let Some(info) = self.exercises.get(i).cloned() else {
+            return false;
+        };
+        let same =
+            self.ev.as_ref().is_some_and(|e| e.info.name == info.name);
+        if !same {
+            self.ev = Some(ExerciseView::new(&self.config.root, info));
+        }
+        self.exercise_sel = i;
+        self.screen = Screen::Exercise;
         true
     }
 
-    fn on_mouse(&mut self, m: MouseEvent) -> bool {
-        if self.screen == Screen::Exercise
-            && let Some(ev) = self.ev.as_mut()
-        {
-            match m.kind {
-                MouseEventKind::ScrollUp => {
-                    ev.scroll = ev.scroll.saturating_sub(3)
-                }
-                MouseEventKind::ScrollDown => {
-                    ev.scroll = ev.scroll.saturating_add(3)
-                }
-                _ => return false,
-            }
-            return true;
-        }
-        if self.screen != Screen::Lesson {
-            return match m.kind {
-                MouseEventKind::ScrollUp => {
-                    self.home_sel = self.home_sel.saturating_sub(1);
-                    true
-                }
-                MouseEventKind::ScrollDown => {
-                    self.home_sel = (self.home_sel + 1)
-                        .min(self.lessons.len().saturating_sub(1));
-                    true
-                }
-                _ => false,
-            };
-        }
-        let inside = |r: Rect| {
-            m.column >= r.x
-                && m.column < r.x + r.width
-                && m.row >= r.y
-                && m.row < r.y + r.height
+    /// Check the learner's program again on a background thread (and the reference solution,
+    /// if it was never checked). During a check, another one is queued.
+    pub fn recheck(&mut self) {
+        let Some(ev) = self.ev.as_mut() else {
+            return;
         };
-        let lv = &mut self.lv;
-        match m.kind {
-            MouseEventKind::ScrollUp if inside(self.hits.text) => {
-                lv.scroll = lv.scroll.saturating_sub(3)
+        let need_ref = !self.references.contains_key(&ev.info.name);
+        if let Err(e) = ev.start_check(&self.config.root, need_ref) {
+            self.status = Some(e);
+        }
+    }
+
+    /// Take in finished checks and look at the learner's file. True if anything changed.
+    fn exercise_tick(&mut self, now: Instant) -> bool {
+        let watching = self.screen == Screen::Exercise;
+        let Some(ev) = self.ev.as_mut() else {
+            return false;
+        };
+        let polled = ev.poll(now, watching);
+        if polled.lost {
+            self.status = Some(
+                "the check stopped without a result: r tries again".into(),
+            );
+        }
+        if polled.file_changed {
+            self.status = Some(format!(
+                "exercises/{} changed: checking again",
+                ev.info.file()
+            ));
+        }
+        for (which, checked) in polled.arrived {
+            self.take_result(which, checked);
+        }
+        if polled.check_again {
+            self.recheck();
+        }
+        polled.changed
+    }
+
+    fn take_result(&mut self, which: Which, checked: Checked) {
+        let Some(ev) = self.ev.as_mut() else {
+            return;
+        };
+        ev.generation += 1;
+        match which {
+            Which::Reference => {
+                ev.reference_checking = false;
+                self.references.insert(ev.info.name.clone(), checked);
             }
-            MouseEventKind::ScrollDown if inside(self.hits.text) => {
-                lv.scroll += 3
-            }
-            MouseEventKind::ScrollUp if inside(self.hits.timeline) => {
-                lv.lane = lv.lane.saturating_sub(1)
-            }
-            MouseEventKind::ScrollDown if inside(self.hits.timeline) => {
-                lv.lane =
-                    (lv.lane + 1).min(lv.lanes.len().saturating_sub(1))
-            }
-            MouseEventKind::Down(MouseButton::Left) => {
-                if let Some((_, lane)) =
-                    self.hits.lane_rows.iter().find(|(y, _)| *y == m.row)
+            Which::Mine => {
+                ev.checking = false;
+                let name = ev.info.name.clone();
+                let own = ev.package == EXERCISES_PACKAGE;
+                let passed = checked.passed;
+                ev.mine = Some(checked);
+                if !own {
+                    return;
+                }
+                self.progress.passed.insert(name.clone(), passed);
+                self.progress.current = Some(name);
+                if self.config.progress_file.is_some()
+                    && let Err(e) =
+                        progress::save(&self.config.root, &self.progress)
                 {
-                    if lv.lane == *lane {
-                        lv.side = Side::Inspector;
-                    }
-                    lv.lane = *lane;
-                    lv.focus_timeline = true;
-                } else if inside(self.hits.text) {
-                    lv.focus_timeline = false;
-                } else {
-                    return false;
+                    self.status =
+                        Some(format!("could not save your progress: {e}"));
                 }
             }
-            _ => return false,
         }
-        true
     }
-}
 
-fn scrub(lv: &mut LessonView, fraction: f64) {
-    if let Some(r) = lv.recording_mut() {
-        r.scrub(fraction);
+    /// Wait (up to `limit`) for the checks under way, taking in their results (tests).
+    pub fn finish_checks(&mut self, limit: Duration) -> bool {
+        let start = Instant::now();
+        loop {
+            self.exercise_tick(Instant::now());
+            if !self.ev.as_ref().is_some_and(|e| e.busy()) {
+                return true;
+            }
+            if start.elapsed() > limit {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
-}
-
-fn zoom(lv: &mut LessonView, factor: f64) {
-    let old = lv.zoom;
-    lv.zoom = (lv.zoom * factor).clamp(1.0, 1024.0);
-    // Keep the cursor in view: centre on it.
-    if let Some(r) = lv.recording() {
-        let span = axis_span(r).max(1) as f64;
-        let at = r.cursor_ns() as f64 / span;
-        let view = 1.0 / lv.zoom;
-        lv.pan = (at - view / 2.0).clamp(0.0, (1.0 - view).max(0.0));
-    }
-    if lv.zoom == 1.0 || old == lv.zoom && factor < 1.0 {
-        lv.pan = 0.0;
-    }
-}
-
-fn pan(lv: &mut LessonView, by: f64) {
-    let view = 1.0 / lv.zoom;
-    lv.pan = (lv.pan + by * view).clamp(0.0, (1.0 - view).max(0.0));
 }
 
 /// A knob's next value up or down its range.

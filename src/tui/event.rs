@@ -6,7 +6,6 @@
 use crate::tui::app::App;
 use crate::tui::exercise::CHECK_THREAD;
 use crate::tui::live::RUN_THREAD;
-use crate::tui::ui;
 use crossterm::event::{
     DisableMouseCapture, EnableMouseCapture, EventStream,
 };
@@ -77,7 +76,7 @@ async fn event_loop(
     let mut dirty = true;
     loop {
         if dirty {
-            terminal.draw(|f| ui::draw(f, app))?;
+            terminal.draw(|f| crate::tui::draw(f, app))?;
             dirty = false;
         }
         if app.quit {

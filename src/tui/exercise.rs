@@ -4,13 +4,10 @@
 //! polling its modification time from the tick.
 
 use crate::exercise::info::ExerciseInfo;
-use crate::exercise::progress;
 use crate::exercise::{
     self, Checked, EXERCISES_PACKAGE, SOLUTIONS_PACKAGE,
 };
-use crate::tui::app::{App, Screen};
 use crate::tui::lanes;
-use crossterm::event::{KeyCode, KeyEvent};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, TryRecvError};
 use std::time::{Duration, Instant, SystemTime};
@@ -88,6 +85,126 @@ impl ExerciseView {
     pub fn reference_bin(&self) -> String {
         format!("solution_{}", self.info.name)
     }
+
+    /// Check the learner's program on a background thread (and the reference solution when
+    /// `with_reference`). During a check, another one is queued instead.
+    pub fn start_check(
+        &mut self,
+        root: &Path,
+        with_reference: bool,
+    ) -> Result<(), String> {
+        if self.busy() {
+            self.again = true;
+            return Ok(());
+        }
+        if let Some(f) = &self.file {
+            self.mtime = mtime(f);
+        }
+        let mut jobs =
+            vec![(Which::Mine, self.package.clone(), self.bin.clone())];
+        if with_reference {
+            jobs.push((
+                Which::Reference,
+                SOLUTIONS_PACKAGE.to_string(),
+                self.reference_bin(),
+            ));
+            self.reference_checking = true;
+        }
+        self.checking = true;
+        self.again = false;
+        let info = self.info.clone();
+        let root = root.to_path_buf();
+        let (tx, rx) = mpsc::channel();
+        self.rx = Some(rx);
+        let spawned = std::thread::Builder::new()
+            .name(CHECK_THREAD.into())
+            .spawn(move || {
+                for (which, package, bin) in jobs {
+                    let checked = exercise::check(
+                        &root, &package, &bin, &info, false,
+                    );
+                    if tx.send((which, checked)).is_err() {
+                        return;
+                    }
+                }
+            });
+        spawned.map(|_| ()).map_err(|e| {
+            self.rx = None;
+            self.checking = false;
+            self.reference_checking = false;
+            format!("could not start the check: {e}")
+        })
+    }
+
+    /// Take in what the check thread sent, and (when `watching`, at most every [`POLL`]) look
+    /// at the learner's file.
+    pub fn poll(&mut self, now: Instant, watching: bool) -> Polled {
+        let mut polled = Polled::default();
+        if let Some(rx) = &self.rx {
+            loop {
+                match rx.try_recv() {
+                    Ok(r) => polled.arrived.push(r),
+                    Err(TryRecvError::Empty) => break,
+                    Err(TryRecvError::Disconnected) => {
+                        polled.lost = self.checking
+                            && !polled
+                                .arrived
+                                .iter()
+                                .any(|(w, _)| *w == Which::Mine);
+                        self.rx = None;
+                        self.checking = false;
+                        self.reference_checking = false;
+                        polled.check_again |= self.again;
+                        polled.changed = true;
+                        break;
+                    }
+                }
+            }
+        }
+        if watching
+            && self.last_poll.is_none_or(|t| now.duration_since(t) >= POLL)
+        {
+            self.last_poll = Some(now);
+            if let Some(f) = &self.file {
+                let m = mtime(f);
+                if m != self.mtime {
+                    self.mtime = m;
+                    polled.file_changed = true;
+                    polled.check_again = true;
+                    polled.changed = true;
+                }
+            }
+        }
+        polled.changed |= !polled.arrived.is_empty();
+        polled
+    }
+
+    /// Show one more hint; false when all are shown.
+    pub fn next_hint(&mut self) -> bool {
+        if self.hints < self.info.hints.len() {
+            self.hints += 1;
+            // Show the hint: scroll to the end.
+            self.scroll = usize::MAX;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+/// What [`ExerciseView::poll`] found.
+#[derive(Default)]
+pub struct Polled {
+    /// Check results that arrived.
+    pub arrived: Vec<(Which, Checked)>,
+    /// The check thread ended without the learner's result.
+    pub lost: bool,
+    /// The learner's file changed.
+    pub file_changed: bool,
+    /// Check the learner's program (again).
+    pub check_again: bool,
+    /// Anything to redraw.
+    pub changed: bool,
 }
 
 fn mtime(path: &Path) -> Option<SystemTime> {
@@ -128,238 +245,4 @@ pub fn strip_ansi(s: &str) -> String {
         }
     }
     out
-}
-
-impl App {
-    /// Open the exercise screen for exercise `i` and check it (and its reference, once).
-    pub fn open_exercise(&mut self, i: usize) {
-        if self.show_exercise(i) {
-            self.recheck();
-        }
-    }
-
-    /// Show the exercise screen for exercise `i` without checking anything. False if there is
-    /// no such exercise.
-    pub fn show_exercise(&mut self, i: usize) -> bool {
-        let Some(info) = self.exercises.get(i).cloned() else {
-            return false;
-        };
-        let same =
-            self.ev.as_ref().is_some_and(|e| e.info.name == info.name);
-        if !same {
-            self.ev = Some(ExerciseView::new(&self.config.root, info));
-        }
-        self.exercise_sel = i;
-        self.screen = Screen::Exercise;
-        true
-    }
-
-    /// Check the learner's program again on a background thread (and the reference solution,
-    /// if it was never checked). During a check, another one is queued.
-    pub fn recheck(&mut self) {
-        let root = self.config.root.clone();
-        let need_ref = self
-            .ev
-            .as_ref()
-            .is_some_and(|e| !self.references.contains_key(&e.info.name));
-        let Some(ev) = self.ev.as_mut() else {
-            return;
-        };
-        if ev.busy() {
-            ev.again = true;
-            return;
-        }
-        if let Some(f) = &ev.file {
-            ev.mtime = mtime(f);
-        }
-        let mut jobs =
-            vec![(Which::Mine, ev.package.clone(), ev.bin.clone())];
-        if need_ref {
-            jobs.push((
-                Which::Reference,
-                SOLUTIONS_PACKAGE.to_string(),
-                ev.reference_bin(),
-            ));
-            ev.reference_checking = true;
-        }
-        ev.checking = true;
-        ev.again = false;
-        let info = ev.info.clone();
-        let (tx, rx) = mpsc::channel();
-        ev.rx = Some(rx);
-        let spawned = std::thread::Builder::new()
-            .name(CHECK_THREAD.into())
-            .spawn(move || {
-                for (which, package, bin) in jobs {
-                    let checked = exercise::check(
-                        &root, &package, &bin, &info, false,
-                    );
-                    if tx.send((which, checked)).is_err() {
-                        return;
-                    }
-                }
-            });
-        if let Err(e) = spawned {
-            ev.rx = None;
-            ev.checking = false;
-            ev.reference_checking = false;
-            self.status = Some(format!("could not start the check: {e}"));
-        }
-    }
-
-    /// Take in finished checks and look at the learner's file. True if anything changed.
-    pub(crate) fn exercise_tick(&mut self, now: Instant) -> bool {
-        let mut changed = false;
-        let mut arrived = Vec::new();
-        let mut recheck = false;
-        if let Some(ev) = self.ev.as_mut() {
-            if let Some(rx) = &ev.rx {
-                loop {
-                    match rx.try_recv() {
-                        Ok(r) => arrived.push(r),
-                        Err(TryRecvError::Empty) => break,
-                        Err(TryRecvError::Disconnected) => {
-                            if ev.checking
-                                && !arrived
-                                    .iter()
-                                    .any(|(w, _)| *w == Which::Mine)
-                            {
-                                self.status = Some(
-                                    "the check stopped without a result: r tries again"
-                                        .into(),
-                                );
-                            }
-                            ev.rx = None;
-                            ev.checking = false;
-                            ev.reference_checking = false;
-                            recheck |= ev.again;
-                            changed = true;
-                            break;
-                        }
-                    }
-                }
-            }
-            if self.screen == Screen::Exercise
-                && ev
-                    .last_poll
-                    .is_none_or(|t| now.duration_since(t) >= POLL)
-            {
-                ev.last_poll = Some(now);
-                if let Some(f) = &ev.file {
-                    let m = mtime(f);
-                    if m != ev.mtime {
-                        ev.mtime = m;
-                        recheck = true;
-                        self.status = Some(format!(
-                            "exercises/{} changed: checking again",
-                            ev.info.file()
-                        ));
-                        changed = true;
-                    }
-                }
-            }
-        }
-        for (which, checked) in arrived {
-            self.take_result(which, checked);
-            changed = true;
-        }
-        if recheck {
-            self.recheck();
-        }
-        changed
-    }
-
-    fn take_result(&mut self, which: Which, checked: Checked) {
-        let Some(ev) = self.ev.as_mut() else {
-            return;
-        };
-        ev.generation += 1;
-        match which {
-            Which::Reference => {
-                ev.reference_checking = false;
-                self.references.insert(ev.info.name.clone(), checked);
-            }
-            Which::Mine => {
-                ev.checking = false;
-                let name = ev.info.name.clone();
-                let own = ev.package == EXERCISES_PACKAGE;
-                let passed = checked.passed;
-                ev.mine = Some(checked);
-                if own {
-                    self.progress.passed.insert(name.clone(), passed);
-                    self.progress.current = Some(name);
-                    if self.config.progress_file.is_some()
-                        && let Err(e) = progress::save(
-                            &self.config.root,
-                            &self.progress,
-                        )
-                    {
-                        self.status = Some(format!(
-                            "could not save your progress: {e}"
-                        ));
-                    }
-                }
-            }
-        }
-    }
-
-    /// Wait (up to `limit`) for the checks under way, taking in their results (tests).
-    pub fn finish_checks(&mut self, limit: Duration) -> bool {
-        let start = Instant::now();
-        loop {
-            self.exercise_tick(Instant::now());
-            if !self.ev.as_ref().is_some_and(|e| e.busy()) {
-                return true;
-            }
-            if start.elapsed() > limit {
-                return false;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    pub(crate) fn exercise_key(&mut self, k: KeyEvent) {
-        let Some(ev) = self.ev.as_mut() else {
-            self.screen = Screen::Home;
-            return;
-        };
-        match k.code {
-            KeyCode::Esc => self.screen = Screen::Home,
-            KeyCode::Char('r') => {
-                if ev.busy() {
-                    ev.again = true;
-                    self.status = Some(
-                        "checking already: it will check again after"
-                            .into(),
-                    );
-                } else {
-                    self.recheck();
-                }
-            }
-            KeyCode::Char('h') => {
-                if ev.hints < ev.info.hints.len() {
-                    ev.hints += 1;
-                    // Show the hint: scroll to the end.
-                    ev.scroll = usize::MAX;
-                } else {
-                    self.status = Some("that was the last hint".into());
-                }
-            }
-            KeyCode::Up => ev.scroll = ev.scroll.saturating_sub(1),
-            KeyCode::Down => ev.scroll = ev.scroll.saturating_add(1),
-            KeyCode::PageUp => ev.scroll = ev.scroll.saturating_sub(10),
-            KeyCode::PageDown => ev.scroll = ev.scroll.saturating_add(10),
-            KeyCode::Home => ev.scroll = 0,
-            KeyCode::End => ev.scroll = usize::MAX,
-            KeyCode::Char('l') => {
-                let lesson = ev.info.lesson.clone();
-                if let Some(i) =
-                    self.lessons.iter().position(|l| l.id == lesson)
-                {
-                    self.open_lesson(i);
-                }
-            }
-            _ => {}
-        }
-    }
 }

@@ -213,7 +213,20 @@ pub fn question(f: &mut Frame, area: Rect, app: &App, a: &Asking) {
     );
 }
 
-pub fn verdicts(f: &mut Frame, area: Rect, app: &App, v: &[Graded]) {
+/// How a popup's keys are written in it: `"↑↓ PgUp PgDn scroll"`, `"Esc closes"`.
+pub struct Keys<'a> {
+    pub scroll: &'a str,
+    pub close: &'a str,
+}
+
+/// The verdicts on the learner's predictions; `keys` says how to scroll and close it.
+pub fn verdicts(
+    f: &mut Frame,
+    area: Rect,
+    app: &App,
+    v: &[Graded],
+    keys: &Keys,
+) {
     let t = &app.config.theme;
     let Some(l) = app.lesson() else {
         return;
@@ -264,9 +277,12 @@ pub fn verdicts(f: &mut Frame, area: Rect, app: &App, v: &[Graded]) {
     lines.push(Line::raw(""));
     lines.push(Line::from(Span::styled(
         if rows > room {
-            "highlighted on the timeline · ↑↓ scroll · Esc closes"
+            format!(
+                "highlighted on the timeline · {} · {}",
+                keys.scroll, keys.close
+            )
         } else {
-            "highlighted on the timeline · Esc closes"
+            format!("highlighted on the timeline · {}", keys.close)
         },
         t.dim(),
     )));
@@ -278,9 +294,9 @@ pub fn verdicts(f: &mut Frame, area: Rect, app: &App, v: &[Graded]) {
             .scroll((scroll as u16, 0))
             .block(Block::bordered().title(Span::styled(
                 if rows > room {
-                    " your predictions · ↑↓ scroll "
+                    format!(" your predictions · {} ", keys.scroll)
                 } else {
-                    " your predictions "
+                    " your predictions ".to_string()
                 },
                 t.title(),
             ))),

@@ -1,4 +1,5 @@
-//! Drawing: one function per screen, overlays on top, the key bar at the bottom.
+//! Drawing: one function per screen and popup, and the key bar; [`crate::tui::screens::draw`]
+//! puts them together.
 
 pub mod exercise;
 pub mod findings;
@@ -9,7 +10,7 @@ pub mod knobs;
 pub mod lesson;
 pub mod timeline;
 
-use crate::tui::app::{App, Overlay, Screen};
+use crate::tui::app::App;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -18,38 +19,7 @@ use ratatui::widgets::{Clear, Paragraph, Wrap};
 pub const MIN_W: u16 = 80;
 pub const MIN_H: u16 = 24;
 
-/// Draw the whole screen.
-pub fn draw(f: &mut Frame, app: &mut App) {
-    let area = f.area();
-    if area.width < MIN_W || area.height < MIN_H {
-        too_small(f, area);
-        return;
-    }
-    let body = Rect {
-        height: area.height - 1,
-        ..area
-    };
-    let bar = Rect {
-        y: area.y + area.height - 1,
-        height: 1,
-        ..area
-    };
-    match app.screen {
-        Screen::Home => home::draw(f, body, app),
-        Screen::Lesson => lesson::draw(f, body, app),
-        Screen::Exercise => exercise::draw(f, body, app),
-    }
-    help::key_bar(f, bar, app);
-    match &app.overlay {
-        Overlay::None => {}
-        Overlay::Help(scroll) => help::overlay(f, body, app, *scroll),
-        Overlay::Question(a) => lesson::question(f, body, app, a),
-        Overlay::Verdicts(v) => lesson::verdicts(f, body, app, v),
-        Overlay::Open(path) => open_prompt(f, body, app, path),
-    }
-}
-
-fn too_small(f: &mut Frame, area: Rect) {
+pub fn too_small(f: &mut Frame, area: Rect) {
     let text = format!(
         "The terminal is too small ({}×{}): asyncscope needs at least {MIN_W}×{MIN_H}. \
          Make the window bigger (or the font smaller). q quits.",
@@ -72,7 +42,7 @@ pub fn popup(f: &mut Frame, area: Rect, w: u16, h: u16) -> Rect {
     r
 }
 
-fn open_prompt(f: &mut Frame, area: Rect, app: &App, path: &str) {
+pub fn open_prompt(f: &mut Frame, area: Rect, app: &App, path: &str) {
     let t = &app.config.theme;
     let r = popup(f, area, 70, 5);
     let block = ratatui::widgets::Block::bordered()
