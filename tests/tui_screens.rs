@@ -813,6 +813,34 @@ fn instructor_mode_fills_a_big_screen() {
         .count();
     assert!(blank_rows < 30, "{blank_rows} blank rows\n{big}");
     insta::assert_snapshot!("instructor_lesson01_200x60", big);
+    // Mid-run, the pointer runs down the cursor's column and the moment is written large.
+    for _ in 0..30 {
+        key(&mut app, KeyCode::Left);
+    }
+    let mut term = Terminal::new(TestBackend::new(200, 60)).unwrap();
+    term.draw(|f| tui::draw(f, &mut app)).unwrap();
+    let buf = term.backend().buffer().clone();
+    let mid = term.backend().to_string();
+    // The pointer: under the axis's ▼, every lane row is ┊ or drawn reversed.
+    let (cx, cy) = (0..60)
+        .flat_map(|y| (0..200).map(move |x| (x, y)))
+        .find(|&(x, y)| buf[(x, y)].symbol() == "▼")
+        .expect("a cursor on the axis");
+    let pointer_rows = (cy + 1..60)
+        .filter(|&y| {
+            let c = &buf[(cx, y)];
+            c.symbol() == "┊"
+                || c.modifier.contains(ratatui::style::Modifier::REVERSED)
+        })
+        .count();
+    // At 3u two tasks have started (main, coffee): two lanes of 8 rows.
+    assert!(
+        pointer_rows >= 2 * 8,
+        "the pointer crosses the lanes: {pointer_rows}\n{mid}"
+    );
+    let big_rows = mid.lines().filter(|l| l.contains('▟')).count();
+    assert!(big_rows >= 3, "the moment in large type: {big_rows}\n{mid}");
+    insta::assert_snapshot!("instructor_lesson01_200x60_mid_run", mid);
     key(&mut app, KeyCode::Char('H'));
     assert!(app.config.theme.contrast);
 }

@@ -72,6 +72,49 @@ pub(super) fn axis(
     }
 }
 
+/// Rows of the instructor's large type (the 8×8 font at a quadrant of a cell per pixel).
+const BIG_ROWS: u16 = 4;
+
+/// The instructor's pointer: the cursor's column drawn down through the lanes, so the room
+/// can follow "this moment" across every task.
+fn pointer(buf: &mut Buffer, x: u16, top: u16, bottom: u16, t: &Theme) {
+    for y in top..bottom {
+        let cell = &mut buf[(x, y)];
+        if cell.symbol() == " " {
+            cell.set_symbol("┊").set_style(t.cursor());
+        } else {
+            cell.set_style(t.cursor().add_modifier(Modifier::REVERSED));
+        }
+    }
+}
+
+/// `text` in large type across `area`, cut between words to what fits.
+fn big_line(f: &mut Frame, area: Rect, text: &str, t: &Theme) {
+    // A quadrant-sized glyph is 4 columns wide.
+    let room = (area.width / 4) as usize;
+    let mut shown = String::new();
+    for word in text.split(' ') {
+        let next = if shown.is_empty() {
+            word.to_string()
+        } else {
+            format!("{shown} {word}")
+        };
+        if next.chars().count() > room {
+            break;
+        }
+        shown = next;
+    }
+    if shown.is_empty() {
+        return;
+    }
+    let big = tui_big_text::BigText::builder()
+        .pixel_size(tui_big_text::PixelSize::Quadrant)
+        .style(t.key())
+        .lines(vec![Line::raw(shown)])
+        .build();
+    f.render_widget(big, area);
+}
+
 /// What a task is doing at the cursor, for its status column.
 fn task_status(tl: &Timeline, idx: u32, at: u64) -> (String, Cell) {
     let Some(task) = tl.tasks.get(idx as usize) else {
@@ -413,6 +456,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
     lv.lane_scroll =
         lv.lane_scroll.min(lv.lanes.len().saturating_sub(visible));
     let fold = lv.folded();
+    let lanes_top = y;
     let selected = lv.focus_timeline.then_some(lv.lane).or(Some(lv.lane));
     // Owned: the lanes' cache is borrowed mutably below.
     let highlight = lv.highlight_shown().0.to_vec();
@@ -457,6 +501,33 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
     let lv = &app.lv;
     let r = &lv.recordings[cur];
     let tl = r.timeline();
+    if instructor {
+        let used = lv.lanes.len().min(visible) as u16 * row_h;
+        if let Some(c) = cursor.and_then(|c| w.col(c)) {
+            pointer(
+                f.buffer_mut(),
+                x0 + c as u16,
+                lanes_top,
+                lanes_top + used,
+                &t,
+            );
+        }
+        // The room the lanes leave below them: the moment in large type.
+        let top = lanes_top + used + 1;
+        if top + BIG_ROWS <= lanes_end {
+            let moment = format!(
+                "{:.2}u {}",
+                r.event_ns() as f64 / unit_ns,
+                r.describe_cursor()
+            );
+            big_line(
+                f,
+                Rect::new(x0, top, cols.chart, BIG_ROWS),
+                &moment,
+                &t,
+            );
+        }
+    }
     let buf = f.buffer_mut();
     let mut y = lanes_end;
 
