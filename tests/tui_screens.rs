@@ -8,33 +8,16 @@ use asyncscope::trace::{
     Clock, Event, EventKind, Header, TaskInfo, TaskKind, ThreadInfo, Trace,
 };
 use asyncscope::tui;
-use asyncscope::tui::app::{App, Config, Overlay, Screen, Side};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use asyncscope::tui::app::{App, Overlay, Screen, Side};
+use crossterm::event::KeyCode;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::time::{Duration, Instant};
 
+mod screen;
+use screen::{app, chars, key, render};
+
 const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
-
-fn render(app: &mut App, w: u16, h: u16) -> String {
-    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    term.draw(|f| tui::draw(f, app)).unwrap();
-    term.backend().to_string()
-}
-
-fn key(app: &mut App, code: KeyCode) {
-    app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
-}
-
-fn chars(app: &mut App, s: &str) {
-    for c in s.chars() {
-        key(app, KeyCode::Char(c));
-    }
-}
-
-fn app() -> App {
-    App::new(Config::for_tests())
-}
 
 /// Lesson 01 with its first run (breakfast, one after another) finished.
 fn lesson_run() -> App {

@@ -250,9 +250,16 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
                 let on = match iv.waiting_on.and_then(|r| tl.resource(r)) {
                     Some(r) => r.info.describe(),
                     None if iv.timer_pending => "a timer".into(),
-                    None => {
-                        "something unnamed (a JoinHandle, a future)".into()
-                    }
+                    None => match tl.joined(t, iv) {
+                        Some(by) => format!(
+                            "the JoinHandle of `{}`",
+                            tl.tasks[by as usize].label()
+                        ),
+                        None => {
+                            "something unnamed (a JoinHandle, a future)"
+                                .into()
+                        }
+                    },
                 };
                 *waits.entry(on).or_default() +=
                     iv.end.rt_ns.saturating_sub(iv.start.rt_ns);
@@ -271,13 +278,6 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
                     Span::raw(format!("{:.2}u on {on}", tl.units(*ns))),
                 ]));
             }
-            if wall && !t.polls.is_empty() {
-                lines.push(Line::from(Span::styled(
-                    "poll durations (wall clock)",
-                    th.dim(),
-                )));
-                lines.extend(histogram(&t.histogram, &th));
-            }
             let lints = crate::view::lints::task_lints(tl, t);
             if lints.is_empty() {
                 lines.push(Line::from(vec![
@@ -290,6 +290,14 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
                     Span::styled("⚠ ", th.warn()),
                     Span::raw(l.sentence(tl, wall)),
                 ]));
+            }
+            // Last: on a small screen the pane is cut from the bottom.
+            if wall && !t.polls.is_empty() {
+                lines.push(Line::from(Span::styled(
+                    "poll durations (wall clock)",
+                    th.dim(),
+                )));
+                lines.extend(histogram(&t.histogram, &th));
             }
         }
     }

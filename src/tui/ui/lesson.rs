@@ -65,12 +65,21 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
             .areas(body);
             (a, b)
         } else {
-            let lanes = app.lv.recording().map_or(3, |r| {
-                r.timeline().scenario_tasks().count().min(12) as u16
-            });
-            // The timeline gets what its lanes need (and at least half), the text the rest.
-            let want = (lanes + 9)
-                .clamp(body.height / 2, body.height.saturating_sub(6));
+            app.lv.sync_lanes();
+            let lanes = if app.lv.recording().is_some() {
+                app.lv.lanes.len().min(12) as u16
+            } else {
+                3
+            };
+            // The timeline gets what its lanes need, the pane the rest: the lesson text keeps
+            // at least half, an inspector or findings pane all the lanes leave.
+            let need = lanes + 9;
+            let floor = if app.lv.side == Side::Text {
+                body.height / 2
+            } else {
+                need.min(body.height / 2)
+            };
+            let want = need.clamp(floor, body.height.saturating_sub(6));
             let [a, b] = Layout::vertical([
                 Constraint::Min(5),
                 Constraint::Length(want),
