@@ -1,7 +1,8 @@
 //! Frame time of the TUI's timeline: 10,000 tasks, 1,000,000 events, drawn with ratatui's
 //! TestBackend at 200×60. Prints the median of 20 frames for: redraws with nothing changed
 //! (lane rows come from the cache), frames moving the selection, and frames after a zoom
-//! (every visible row recomputed), folded and unfolded.
+//! (every visible row recomputed), with the inspector and with the findings pane open,
+//! folded and unfolded.
 //!
 //! cargo bench --bench tui_render
 
@@ -137,5 +138,16 @@ fn main() {
         });
         key(&mut app, KeyCode::Esc);
         println!("{what}: with the inspector open: median {inspect:.2?}");
+        // The findings pane: its sentences are computed once per run, then only drawn.
+        key(&mut app, KeyCode::Char('w'));
+        let t0 = Instant::now();
+        term.draw(|f| tui::draw(f, &mut app)).unwrap();
+        let first = t0.elapsed();
+        let findings =
+            frames(&mut term, &mut app, |a, _| key(a, KeyCode::Down));
+        key(&mut app, KeyCode::Esc);
+        println!(
+            "{what}: with the findings open:  median {findings:.2?} (first {first:.2?})"
+        );
     }
 }

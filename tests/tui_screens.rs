@@ -776,6 +776,15 @@ fn the_deadlock_cycle_shows_under_the_run_and_in_the_findings_pane() {
             text
         );
     }
+    // At 80×24 the pane is shorter than its findings: PgDn reaches the values at the end.
+    let small = render(&mut app, 80, 24);
+    assert!(small.contains("PgDn more"), "{small}");
+    assert!(!small.contains("transfers_done"), "{small}");
+    key(&mut app, KeyCode::PageDown);
+    key(&mut app, KeyCode::PageDown);
+    let scrolled = render(&mut app, 80, 24);
+    assert!(scrolled.contains("transfers_done: 0"), "{scrolled}");
+    assert!(scrolled.contains("PgUp back"), "{scrolled}");
 }
 
 /// Instructor mode on a projector-sized terminal: the lanes grow to fill it (no screen of

@@ -128,6 +128,8 @@ pub struct LessonView {
     /// The window's left edge, as a fraction of the run.
     pub pan: f64,
     pub side: Side,
+    /// How far the inspector or findings pane is scrolled (PgUp PgDn).
+    pub pane_scroll: u16,
     pub focus_timeline: bool,
     pub knob_sel: usize,
     pub knob_values: Vec<(String, String)>,
@@ -163,6 +165,7 @@ impl LessonView {
             zoom: 1.0,
             pan: 0.0,
             side: Side::Text,
+            pane_scroll: 0,
             focus_timeline: false,
             knob_sel: 0,
             knob_values: Vec::new(),

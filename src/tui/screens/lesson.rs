@@ -136,7 +136,7 @@ impl Component for Lesson {
                 (Key::Code(KeyCode::PageUp), A::PageUp),
                 (Key::Code(KeyCode::PageDown), A::PageDown),
             ],
-            "scroll the lesson text",
+            "scroll the lesson text, or the inspector or findings pane",
         ),
         bind(
             &[(Key::Char('t'), A::Inspect)],
@@ -303,10 +303,24 @@ impl Component for Lesson {
                     lv.scroll += 1;
                 }
             }
+            A::PageUp | A::PageDown if lv.side != Side::Text => {
+                lv.pane_scroll = if action == A::PageUp {
+                    lv.pane_scroll.saturating_sub(5)
+                } else {
+                    lv.pane_scroll.saturating_add(5)
+                };
+            }
             A::PageUp => lv.scroll = lv.scroll.saturating_sub(10),
             A::PageDown => lv.scroll += 10,
-            A::Findings => lv.side = toggle(lv.side, Side::Findings),
-            A::Inspect => lv.side = toggle(lv.side, Side::Inspector),
+            A::Findings | A::Inspect => {
+                let pane = if action == A::Findings {
+                    Side::Findings
+                } else {
+                    Side::Inspector
+                };
+                lv.side = toggle(lv.side, pane);
+                lv.pane_scroll = 0;
+            }
             A::ZoomIn => zoom(lv, 2.0),
             A::ZoomOut => zoom(lv, 0.5),
             A::PanLeft => pan(lv, -0.25),

@@ -16,8 +16,8 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
         .border_style(t.key())
         .title(Span::styled(" findings · w closes ", t.title()));
     let inner = block.inner(area);
-    f.render_widget(block, area);
     let Some(r) = app.lv.recording() else {
+        f.render_widget(block, area);
         f.render_widget(
             Paragraph::new(
                 "No run yet: its findings show here once it has played.",
@@ -29,6 +29,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
         return;
     };
     if !r.played_to_end() {
+        f.render_widget(block, area);
         f.render_widget(
             Paragraph::new(
                 "The findings show once the run has played to its end (End jumps there).",
@@ -40,7 +41,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
         return;
     }
     let label = r.label.clone();
-    let found = app.lv.findings(!app.config.redact_wall);
+    let found = app.lv.findings(!app.config.redact_wall).to_vec();
     let mut lines = vec![Line::from(Span::styled(label, t.heading()))];
     let warnings: Vec<&Finding> = found
         .iter()
@@ -74,10 +75,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
             lines.push(Line::raw(format!("  {}", v.line())));
         }
     }
-    f.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: false }),
-        inner,
-    );
+    super::scrolled_pane(f, area, app, "findings · w closes", lines);
 }
 
 /// The first warning of the shown run and how many there are, for the line under the

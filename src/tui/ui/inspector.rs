@@ -8,7 +8,7 @@ use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph};
 use std::collections::BTreeMap;
 
 fn ms(ns: u64) -> String {
@@ -60,9 +60,9 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
         .border_style(th.key())
         .title(Span::styled(" inspector · t or Esc closes ", th.title()));
     let inner = block.inner(area);
-    f.render_widget(block, area);
     let lv = &app.lv;
     let Some(r) = lv.recording() else {
+        f.render_widget(block, area);
         f.render_widget(
             Paragraph::new(
                 "Run something first; then select a lane (↑↓) and press t.",
@@ -73,6 +73,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
     };
     let tl = r.timeline();
     let Some(lane) = lv.lanes.get(lv.lane) else {
+        f.render_widget(block, area);
         return;
     };
     let mut lines: Vec<Line> = Vec::new();
@@ -301,8 +302,11 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
             }
         }
     }
-    f.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: false }),
-        inner,
+    super::scrolled_pane(
+        f,
+        area,
+        app,
+        "inspector · t or Esc closes",
+        lines,
     );
 }

@@ -57,6 +57,48 @@ pub fn open_prompt(f: &mut Frame, area: Rect, app: &App, path: &str) {
     f.render_widget(Paragraph::new(lines).block(block), r);
 }
 
+/// A side pane's lines in `area` under a bordered title, scrolled by `scroll` rows (kept in
+/// range) when they are taller than it; the title then says how to see the rest.
+pub fn scrolled_pane(
+    f: &mut Frame,
+    area: Rect,
+    app: &mut App,
+    title: &str,
+    lines: Vec<Line<'_>>,
+) {
+    let t = app.config.theme;
+    let block = ratatui::widgets::Block::new()
+        .borders(
+            ratatui::widgets::Borders::RIGHT
+                | ratatui::widgets::Borders::BOTTOM,
+        )
+        .border_style(t.key());
+    // A title takes the top row (there is no top border): measure with one.
+    let inner = block.clone().title(title).inner(area);
+    // Rows the wrapped lines take (a word-wrapped line takes at least this many).
+    let width = inner.width.max(1) as usize;
+    let rows: usize =
+        lines.iter().map(|l| l.width().div_ceil(width).max(1)).sum();
+    let room = inner.height as usize;
+    let most = rows.saturating_sub(room) as u16;
+    let scroll = app.lv.pane_scroll.min(most);
+    app.lv.pane_scroll = scroll;
+    let more = match (scroll > 0, scroll < most) {
+        (_, true) => " · PgDn more",
+        (true, false) => " · PgUp back",
+        (false, false) => "",
+    };
+    let block =
+        block.title(Span::styled(format!(" {title}{more} "), t.title()));
+    f.render_widget(block, area);
+    f.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
+        inner,
+    );
+}
+
 /// "1 poll", "3 polls".
 pub fn count(n: usize, what: &str) -> String {
     if n == 1 {

@@ -335,6 +335,7 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
         return;
     };
     let instructor = app.instructor;
+    let redact_wall = app.config.redact_wall;
     // What went wrong in the run, in a line under it (w lists everything it found).
     let warning = super::findings::first_warning(app);
     let lv = &mut app.lv;
@@ -417,9 +418,8 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
         .filter_map(|m| w.col(m.at.rt_ns).map(|c| (c, m.text.as_str())))
         .collect();
     // Rows below the lanes: legend, detail, event (and lag when there is a heartbeat).
-    let below = 3
-        + u16::from(!tl.heartbeats.is_empty())
-        + u16::from(warning.is_some());
+    let show_lag = !tl.heartbeats.is_empty() && !redact_wall;
+    let below = 3 + u16::from(show_lag) + u16::from(warning.is_some());
     if !marks.is_empty() && y + below + 2 <= y_end {
         let name = format!("{:>1$}", "marks", cols.name as usize);
         buf.set_string(area.x, y, name, t.dim());
@@ -531,8 +531,8 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
     let buf = f.buffer_mut();
     let mut y = lanes_end;
 
-    // Heartbeat lag sparkline.
-    if !tl.heartbeats.is_empty() && y < y_end {
+    // Heartbeat lag sparkline: wall-clock lateness, so not drawn where figures must repeat.
+    if show_lag && y < y_end {
         let lag = lanes::heartbeat_cols(tl, &w);
         let max = tl.max_heartbeat_lag_us().unwrap_or(1).max(1);
         buf.set_string(
