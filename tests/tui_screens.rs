@@ -942,3 +942,49 @@ fn long_verdicts_scroll_at_80x24() {
     let bottom = render(&mut app, 80, 24);
     assert!(bottom.contains(&last_words), "{last_words}\n{bottom}");
 }
+
+/// Every mark can be read: `m` walks lesson 02's ping-pong marks one by one, in time order,
+/// and the event line reads each; `M` walks back.
+#[test]
+fn every_mark_can_be_reached_and_read_with_m() {
+    let mut app = app();
+    app.open_lesson(1);
+    key(&mut app, KeyCode::Enter);
+    while matches!(app.overlay, Overlay::Question(_)) {
+        key(&mut app, KeyCode::Esc); // skipped
+    }
+    app.finish_runs();
+    key(&mut app, KeyCode::Esc); // the verdicts
+    key(&mut app, KeyCode::Home);
+    let marks: Vec<String> = app
+        .lv
+        .recording()
+        .unwrap()
+        .full
+        .marks
+        .iter()
+        .map(|m| m.text.clone())
+        .collect();
+    assert!(
+        marks.len() >= 4,
+        "lesson 02 marks its pings and pongs: {marks:?}"
+    );
+    let mut read = Vec::new();
+    for _ in 0..marks.len() {
+        key(&mut app, KeyCode::Char('m'));
+        let screen = render(&mut app, 160, 48);
+        let said = app.lv.recording().unwrap().describe_cursor();
+        let text = said.strip_prefix("mark: ").expect(&said).to_string();
+        assert!(
+            screen.contains(&said),
+            "the event line reads {said}:\n{screen}"
+        );
+        read.push(text);
+    }
+    assert_eq!(read, marks);
+    key(&mut app, KeyCode::Char('m'));
+    assert_eq!(app.status.as_deref(), Some("no mark after this one"));
+    key(&mut app, KeyCode::Char('M'));
+    let back = app.lv.recording().unwrap().describe_cursor();
+    assert_eq!(back, format!("mark: {}", marks[marks.len() - 2]));
+}

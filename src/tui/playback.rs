@@ -473,6 +473,29 @@ impl Recording {
         self.pos_ns = self.cursor_ns() as f64;
     }
 
+    /// To the next mark (`dir > 0`) or the previous one; pauses. False if there is none that
+    /// way (the cursor stays).
+    pub fn step_to_mark(&mut self, dir: i32) -> bool {
+        let is_mark =
+            |i: usize| self.trace.events[i].kind == EventKind::Mark;
+        // The cursor shows events before it: the mark shown is event `cursor - 1`.
+        let found = if dir > 0 {
+            (self.cursor..self.rt.len()).find(|&i| is_mark(i))
+        } else {
+            (0..self.cursor.saturating_sub(1))
+                .rev()
+                .find(|&i| is_mark(i))
+        };
+        let Some(i) = found else {
+            return false;
+        };
+        self.playing = false;
+        self.follow = false;
+        self.set_cursor(i + 1);
+        self.pos_ns = self.cursor_ns() as f64;
+        true
+    }
+
     /// Jump to a runtime-clock moment: every event up to it is shown.
     pub fn seek_ns(&mut self, ns: f64) {
         let ns = ns.clamp(0.0, self.end_ns() as f64);

@@ -21,6 +21,8 @@ pub enum Action {
     PlayPause,
     StepBack,
     StepForward,
+    NextMark,
+    PreviousMark,
     ScrubBack,
     ScrubForward,
     ToStart,
@@ -86,6 +88,10 @@ impl Component for Lesson {
             "step one event back / forward",
         )
         .bar("step", 2, PLAYING),
+        bind(
+            &[(Key::Char('m'), A::NextMark), (Key::Char('M'), A::PreviousMark)],
+            "jump to the next / previous mark (the event line reads it)",
+        ),
         bind(
             &[
                 (Key::Char('['), A::ScrubBack),
@@ -263,6 +269,20 @@ impl Component for Lesson {
             A::StepBack | A::StepForward => {
                 if let Some(r) = lv.recording_mut() {
                     r.step(if action == A::StepBack { -1 } else { 1 });
+                }
+            }
+            A::NextMark | A::PreviousMark => {
+                let dir = if action == A::NextMark { 1 } else { -1 };
+                if lv.recording_mut().is_some_and(|r| !r.step_to_mark(dir))
+                {
+                    app.status = Some(
+                        if dir > 0 {
+                            "no mark after this one"
+                        } else {
+                            "no mark before this one"
+                        }
+                        .into(),
+                    );
                 }
             }
             A::ScrubBack => scrub(lv, -0.05),
