@@ -988,3 +988,113 @@ fn every_mark_can_be_reached_and_read_with_m() {
     let back = app.lv.recording().unwrap().describe_cursor();
     assert_eq!(back, format!("mark: {}", marks[marks.len() - 2]));
 }
+
+/// Ten labelled fetches of 1u to 1.45u in one task: awaited together with `join_all`, or one
+/// after another.
+fn fetches_in_one_task(together: bool) -> Timeline {
+    use asyncscope::scenarios::{
+        Flavor, RunOptions, Scenario, run_scenario,
+    };
+    fn joined(
+        ctx: asyncscope::scenarios::Ctx,
+    ) -> impl std::future::Future<Output = ()> {
+        async move {
+            let fetches = (0..10).map(|i| {
+                let d = ctx.u(1.0 + i as f64 * 0.05);
+                async move {
+                    let label = format!("fetch page {i}");
+                    asyncscope::probe::wait_on(
+                        &label,
+                        tokio::time::sleep(d),
+                    )
+                    .await
+                }
+            });
+            futures::future::join_all(fetches).await;
+        }
+    }
+    fn one_by_one(
+        ctx: asyncscope::scenarios::Ctx,
+    ) -> impl std::future::Future<Output = ()> {
+        async move {
+            for i in 0..10 {
+                let d = ctx.u(1.0 + i as f64 * 0.05);
+                asyncscope::probe::wait_on(
+                    &format!("fetch page {i}"),
+                    tokio::time::sleep(d),
+                )
+                .await;
+            }
+        }
+    }
+    let scenario = Scenario {
+        id: "test",
+        title: "fetches in one task",
+        summary: "",
+        knobs: vec![],
+        limit_units: 60.0,
+        flavor: |_| Flavor::CurrentThread,
+        run: if together {
+            |ctx, _| Box::pin(joined(ctx))
+        } else {
+            |ctx, _| Box::pin(one_by_one(ctx))
+        },
+    };
+    let options = RunOptions {
+        unit_ms: 1000.0,
+        ..RunOptions::virtual_time()
+    };
+    Timeline::from_trace(&run_scenario(&scenario, &options).expect("runs"))
+}
+
+/// Concurrency inside one task shows: a `join_all` of ten fetches has one task lane but ten
+/// overlapping sub-lanes under it, in the text export and on the exercise screen beside the
+/// reference's ten tasks; the same fetches one after another share one sub-lane.
+#[test]
+fn join_all_shows_ten_overlapping_sub_lanes_beside_the_reference() {
+    use asyncscope::view::waits::{peak, wait_rows, waits_of};
+    let together = fetches_in_one_task(true);
+    let root = together
+        .tasks
+        .iter()
+        .position(|t| t.info.name.is_empty() || t.label() == "main");
+    let root = root.expect("the root task") as u32;
+    let rows = wait_rows(&together, root);
+    assert_eq!(rows.len(), 10, "{rows:?}");
+    assert!(rows.iter().all(|r| r.waits.len() == 1));
+    assert_eq!(peak(&waits_of(&together, root)), 10);
+    let text = asyncscope::export::text::render(&together, 120);
+    let sub_lanes = text
+        .lines()
+        .filter(|l| l.trim_start().starts_with("↳ fetch page"))
+        .count();
+    assert_eq!(sub_lanes, 10, "{text}");
+
+    let one_by_one = fetches_in_one_task(false);
+    let rows = wait_rows(&one_by_one, root);
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0].name, "↳ fetch page ×10");
+    assert_eq!(peak(&waits_of(&one_by_one, root)), 1);
+
+    let mut app = exercise_app();
+    app.ev.as_mut().unwrap().mine = Some(checked(
+        true,
+        vec![result(
+            "waits_overlap",
+            true,
+            "10 `fetch page` waits were in flight at once",
+        )],
+        Some(together),
+    ));
+    app.references.insert(
+        "fetch_all".into(),
+        checked(true, vec![], Some(fetch_run(10, true))),
+    );
+    let screen = render(&mut app, 160, 48);
+    let drawn = screen
+        .lines()
+        .filter(|l| l.contains("↳ fetch page"))
+        .count();
+    assert_eq!(drawn, 10, "{screen}");
+    insta::assert_snapshot!("exercise_join_all_sub_lanes_160x48", screen);
+}

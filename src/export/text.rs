@@ -32,6 +32,7 @@ use crate::trace::{ResourceIdx, TaskKind};
 use crate::view::cells::{task_cells, thread_cells};
 use crate::view::findings::{Finding, findings};
 use crate::view::lints::ms as fmt_ms;
+use crate::view::waits;
 use crate::view::{Cell, LEGEND, Window, axis, names};
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -272,6 +273,11 @@ fn layout(tl: &Timeline, width: usize) -> Layout {
     let longest_name = lanes
         .iter()
         .map(|t| char_len(&t.label()))
+        .chain(lanes.iter().flat_map(|t| {
+            waits::wait_rows(tl, t.info.idx)
+                .into_iter()
+                .map(|r| char_len(&r.name))
+        }))
         .chain(names::thread_lanes(tl).iter().map(|(_, n)| char_len(n)))
         .max()
         .unwrap_or(4);
@@ -345,6 +351,12 @@ fn chart(tl: &Timeline, out: &mut Out) {
         task_cells(t, &window, &mut cells);
         let outcome = outcome_text(tl, t);
         out.line(&format!("{name:>name_w$} {} {outcome}", glyphs(&cells)));
+        // Its labelled waits (concurrency inside the task) under it.
+        for row in waits::wait_rows(tl, t.info.idx) {
+            let name = fit_name(&row.name, name_w);
+            let lane = glyphs(&waits::wait_cells(&row, &window));
+            out.line(&format!("{name:>name_w$} {lane}"));
+        }
     }
     if lanes.is_empty() {
         out.line("(no tasks recorded)");

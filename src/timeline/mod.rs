@@ -241,6 +241,8 @@ pub struct ResourceLine {
     pub info: ResourceInfo,
     pub created: Stamp,
     pub closed: Option<Stamp>,
+    /// The task whose poll created it (a labelled wait belongs to the task that waits).
+    pub created_by: Option<TaskIdx>,
     /// For a mutex: who held it from when (`None`: released).
     pub holders: Vec<(Stamp, Option<TaskIdx>)>,
 }
@@ -334,6 +336,7 @@ impl Timeline {
                 info: info.clone(),
                 created: Stamp::default(),
                 closed: None,
+                created_by: None,
                 holders: Vec::new(),
             })
             .collect();
@@ -515,7 +518,8 @@ impl Timeline {
                     }
                 }
                 EventKind::ResourceNew if res_ok(a) => {
-                    resources[a as usize].created = at
+                    resources[a as usize].created = at;
+                    resources[a as usize].created_by = current;
                 }
                 EventKind::ResourceClose if res_ok(a) => {
                     resources[a as usize].closed = Some(at)

@@ -8,7 +8,8 @@
 use crate::timeline::Timeline;
 use crate::trace::TaskIdx;
 use crate::view::cells::{group_cells, resample, task_cells, thread_cells};
-use crate::view::names;
+use crate::view::names::{self, group_key};
+use crate::view::waits::{self, wait_cells};
 use std::collections::HashMap;
 
 pub use crate::view::{Cell, LEGEND, Window};
@@ -21,6 +22,11 @@ pub enum LaneKind {
     Group(Vec<TaskIdx>),
     /// A thread that ran polls: a worker, or a blocking-pool thread.
     Thread(usize),
+    /// Row `row` of a task's labelled waits, under the task ([`crate::view::waits`]).
+    Waits {
+        task: TaskIdx,
+        row: usize,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -32,15 +38,6 @@ pub struct Lane {
 /// Folding kicks in by itself above this many task lanes: lesson 07's 100 `inc` tasks stay
 /// unfolded, so their staircase shows; thousands fold.
 pub const AUTO_FOLD: usize = 100;
-
-/// The name a task is folded under: its name without a trailing number ("fetch page 7" and
-/// "fetch page 8" fold into "fetch page").
-pub fn group_key(name: &str) -> &str {
-    let trimmed = name.trim_end_matches(|c: char| {
-        c.is_ascii_digit() || matches!(c, ' ' | '#' | '-' | '_' | '.')
-    });
-    if trimmed.is_empty() { name } else { trimmed }
-}
 
 /// The rows to draw: the root task first, then tasks in spawn order (folded by name when
 /// `fold`), then one row per thread when more than one thread ran polls.
@@ -83,6 +80,7 @@ pub fn build(tl: &Timeline, fold: bool) -> Vec<Lane> {
             });
         }
     }
+    let mut lanes = with_wait_rows(tl, lanes);
     for (i, name) in names::thread_lanes(tl) {
         lanes.push(Lane {
             kind: LaneKind::Thread(i),
@@ -90,6 +88,29 @@ pub fn build(tl: &Timeline, fold: bool) -> Vec<Lane> {
         });
     }
     lanes
+}
+
+/// `lanes` with each task's labelled waits as rows right under it.
+fn with_wait_rows(tl: &Timeline, lanes: Vec<Lane>) -> Vec<Lane> {
+    let mut out = Vec::with_capacity(lanes.len());
+    for lane in lanes {
+        let task = match lane.kind {
+            LaneKind::Task(t) => Some(t),
+            _ => None,
+        };
+        out.push(lane);
+        if let Some(task) = task {
+            for (row, r) in
+                waits::wait_rows(tl, task).into_iter().enumerate()
+            {
+                out.push(Lane {
+                    kind: LaneKind::Waits { task, row },
+                    name: r.name,
+                });
+            }
+        }
+    }
+    out
 }
 
 /// Buckets of a folded group's summary over the whole run, computed once per recording:
@@ -156,6 +177,12 @@ impl Cache {
                     }
                 }
                 Some(LaneKind::Thread(th)) => thread_cells(tl, *th, w),
+                Some(LaneKind::Waits { task, row }) => {
+                    waits::wait_rows(tl, *task).get(*row).map_or_else(
+                        || vec![Cell::Empty; w.cols],
+                        |r| wait_cells(r, w),
+                    )
+                }
                 None => vec![Cell::Empty; w.cols],
             };
             self.rows.insert(i, cells);

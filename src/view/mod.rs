@@ -8,6 +8,7 @@
 //! - [`axis`]: the 1-2-5 tick step and the unit labels.
 //! - [`names`]: which lanes there are, in which order; what each thread is called.
 //! - [`lints`]: what went wrong, one enum, a sentence each.
+//! - [`waits`]: concurrency inside a task: its labelled waits as sub-lanes.
 //! - [`findings`]: what a run found (warnings, probes, values), as the text export and the
 //!   TUI's findings pane show it.
 
@@ -16,6 +17,7 @@ pub mod cells;
 pub mod findings;
 pub mod lints;
 pub mod names;
+pub mod waits;
 
 pub use cells::{Cell, LEGEND, Window};
 pub use lints::Lint;

@@ -77,3 +77,12 @@ pub fn thread_lanes(tl: &Timeline) -> Vec<(usize, String)> {
     lanes.sort_by_key(|(_, name)| group(name));
     lanes
 }
+
+/// The name tasks (or waits) are grouped under: the name without a trailing number ("fetch
+/// page 7" and "fetch page 8" both go under "fetch page").
+pub fn group_key(name: &str) -> &str {
+    let trimmed = name.trim_end_matches(|c: char| {
+        c.is_ascii_digit() || matches!(c, ' ' | '#' | '-' | '_' | '.')
+    });
+    if trimmed.is_empty() { name } else { trimmed }
+}

@@ -117,6 +117,32 @@ pub fn draw(f: &mut Frame, area: Rect, app: &mut App) {
                 th.dim(),
             )));
         }
+        LaneKind::Waits { task, row } => {
+            let rows = crate::view::waits::wait_rows(tl, *task);
+            let Some(r) = rows.get(*row) else {
+                f.render_widget(block, area);
+                return;
+            };
+            let owner = tl
+                .tasks
+                .get(*task as usize)
+                .map_or("?".into(), |t| t.label());
+            lines.push(Line::from(Span::styled(
+                lane.name.clone(),
+                th.title(),
+            )));
+            lines.push(Line::raw(format!(
+                "labelled waits `{owner}` made; each row holds waits that never overlap"
+            )));
+            for w in &r.waits {
+                lines.push(Line::raw(format!(
+                    "{:.2}u–{:.2}u  {}",
+                    tl.units(w.start),
+                    tl.units(w.end),
+                    w.label
+                )));
+            }
+        }
         LaneKind::Thread(i) => {
             let Some(t) = tl.threads.get(*i) else { return };
             lines.push(Line::from(Span::styled(

@@ -219,6 +219,16 @@ fn lane_status(tl: &Timeline, lane: &Lane, at: u64) -> (String, Cell) {
             let polls = tl.threads.get(*th).map_or(0, |t| t.polls.len());
             (super::count(polls, "poll"), Cell::Empty)
         }
+        LaneKind::Waits { task, row } => {
+            let rows = crate::view::waits::wait_rows(tl, *task);
+            let in_flight = rows.get(*row).and_then(|r| {
+                r.waits.iter().find(|w| w.start <= at && at < w.end)
+            });
+            match in_flight {
+                Some(w) => (format!("░ {}", w.label), Cell::Idle),
+                None => (String::new(), Cell::Empty),
+            }
+        }
     }
 }
 
@@ -759,6 +769,18 @@ fn detail(
             "▸ {}: a thread of the runtime; █ where it polled tasks most of the time, ╷ briefly",
             lane.name
         ),
+        LaneKind::Waits { task, .. } => {
+            let all = crate::view::waits::waits_of(full, *task);
+            format!(
+                "▸ {}: waits inside `{}`: {} in all, at most {} at once",
+                lane.name.trim_start_matches("↳ "),
+                full.tasks
+                    .get(*task as usize)
+                    .map_or("?".into(), |t| t.label()),
+                all.len(),
+                crate::view::waits::peak(&all)
+            )
+        }
     }
 }
 
