@@ -995,36 +995,22 @@ fn fetches_in_one_task(together: bool) -> Timeline {
     use asyncscope::scenarios::{
         Flavor, RunOptions, Scenario, run_scenario,
     };
-    fn joined(
-        ctx: asyncscope::scenarios::Ctx,
-    ) -> impl std::future::Future<Output = ()> {
-        async move {
-            let fetches = (0..10).map(|i| {
-                let d = ctx.u(1.0 + i as f64 * 0.05);
-                async move {
-                    let label = format!("fetch page {i}");
-                    asyncscope::probe::wait_on(
-                        &label,
-                        tokio::time::sleep(d),
-                    )
+    async fn joined(ctx: asyncscope::scenarios::Ctx) {
+        let fetches = (0..10).map(|i| {
+            let d = ctx.u(1.0 + i as f64 * 0.05);
+            async move {
+                let label = format!("fetch page {i}");
+                asyncscope::probe::wait_on(&label, tokio::time::sleep(d))
                     .await
-                }
-            });
-            futures::future::join_all(fetches).await;
-        }
-    }
-    fn one_by_one(
-        ctx: asyncscope::scenarios::Ctx,
-    ) -> impl std::future::Future<Output = ()> {
-        async move {
-            for i in 0..10 {
-                let d = ctx.u(1.0 + i as f64 * 0.05);
-                asyncscope::probe::wait_on(
-                    &format!("fetch page {i}"),
-                    tokio::time::sleep(d),
-                )
-                .await;
             }
+        });
+        futures::future::join_all(fetches).await;
+    }
+    async fn one_by_one(ctx: asyncscope::scenarios::Ctx) {
+        for i in 0..10 {
+            let d = ctx.u(1.0 + i as f64 * 0.05);
+            let label = format!("fetch page {i}");
+            asyncscope::probe::wait_on(&label, tokio::time::sleep(d)).await;
         }
     }
     let scenario = Scenario {
