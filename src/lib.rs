@@ -7,16 +7,40 @@
 
 #![deny(unsafe_code)]
 
+// tokio's task and resource instrumentation, and `task::Builder`, exist only with this cfg.
+// Without it the build stops here with one sentence (every module is left out, so no error
+// about a missing `Builder` follows it).
+#[cfg(not(tokio_unstable))]
+compile_error!(
+    "asyncscope needs tokio's unstable instrumentation: build with RUSTFLAGS=\"--cfg tokio_unstable\" \
+     (cargo install asyncscope --locked --config 'build.rustflags=[\"--cfg\",\"tokio_unstable\"]')"
+);
+
+#[cfg(tokio_unstable)]
 pub mod exercise;
+#[cfg(tokio_unstable)]
 pub mod export;
+#[cfg(tokio_unstable)]
 pub mod grade;
+#[cfg(tokio_unstable)]
 pub mod lesson;
+#[cfg(tokio_unstable)]
 pub mod lesson_progress;
+#[cfg(tokio_unstable)]
 pub mod probe;
+#[cfg(tokio_unstable)]
 pub mod quiz;
+#[cfg(tokio_unstable)]
 pub mod sandbox;
+#[cfg(tokio_unstable)]
 pub mod scenarios;
+#[cfg(tokio_unstable)]
+pub mod term;
+#[cfg(tokio_unstable)]
 pub mod timeline;
+#[cfg(tokio_unstable)]
 pub mod trace;
+#[cfg(tokio_unstable)]
 pub mod tui;
+#[cfg(tokio_unstable)]
 pub mod view;

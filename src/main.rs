@@ -3,7 +3,7 @@
 
 mod cli;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -66,6 +66,12 @@ enum Command {
         /// The exercise, e.g. `fetch_all`.
         name: String,
     },
+    /// Print a completion script for your shell, e.g.
+    /// `asyncscope completions bash > ~/.local/share/bash-completion/completions/asyncscope`.
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
 }
 
 fn main() -> color_eyre::Result<ExitCode> {
@@ -99,6 +105,7 @@ fn dispatch(cli: Cli) -> color_eyre::Result<ExitCode> {
                 | Command::Exercises
                 | Command::Check(_)
                 | Command::Hint(_)
+                | Command::Completions { .. }
         )
     ) {
         asyncscope::sandbox::restore_default_sigpipe();
@@ -125,6 +132,16 @@ fn dispatch(cli: Cli) -> color_eyre::Result<ExitCode> {
         Some(Command::Reset { name }) => exercise::reset_exercise(&name),
         Some(Command::Watch { manual_run }) => {
             exercise::watch_exercises(manual_run)
+        }
+        Some(Command::Completions { shell }) => {
+            let mut script = Vec::new();
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "asyncscope",
+                &mut script,
+            );
+            cli::print(&String::from_utf8_lossy(&script))
         }
     }
 }

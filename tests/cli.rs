@@ -420,3 +420,24 @@ fn hint_shows_the_next_hint_each_time() {
     assert!(hint(&[]).contains(&format!("hint 1 of {total}:")));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// `completions SHELL` prints a script that completes the real subcommands, for each shell.
+#[test]
+fn completions_are_printed_for_each_shell() {
+    for (shell, marker) in [
+        ("bash", "complete -F"),
+        ("zsh", "#compdef asyncscope"),
+        ("fish", "complete -c asyncscope"),
+    ] {
+        let o = asyncscope(&["completions", shell]);
+        assert!(o.status.success(), "{shell}: {}", stderr(&o));
+        let script = stdout(&o);
+        assert!(script.contains(marker), "{shell}: {script}");
+        for command in ["check", "watch", "lesson", "completions"] {
+            assert!(script.contains(command), "{shell} lacks {command}");
+        }
+    }
+    let o = asyncscope(&["completions", "tcsh"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("possible values"), "{}", stderr(&o));
+}

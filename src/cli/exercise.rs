@@ -114,8 +114,8 @@ pub fn check_exercises(args: CheckArgs) -> color_eyre::Result<ExitCode> {
             }
         }
     };
-    let color =
-        args.format == CheckFormat::Text && std::io::stderr().is_terminal();
+    let color = args.format == CheckFormat::Text
+        && asyncscope::term::colour_for(std::io::stderr().is_terminal());
     let mut all_passed = true;
     let mut results = Vec::new();
     for name in &names {

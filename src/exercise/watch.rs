@@ -530,7 +530,7 @@ impl Screen {
         Screen {
             raw,
             tty,
-            color: tty,
+            color: crate::term::colour_for(tty),
             width: width.min(100),
         }
     }

@@ -14,10 +14,8 @@ pub struct Theme {
 impl Theme {
     /// Colour unless `NO_COLOR` is set to anything non-empty (<https://no-color.org>).
     pub fn from_env() -> Theme {
-        let no_color =
-            std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         Theme {
-            color: !no_color,
+            color: !crate::term::no_color(),
             contrast: false,
         }
     }
