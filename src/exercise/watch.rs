@@ -323,6 +323,9 @@ impl Watch<'_> {
             None => s += &format!("checking {}…\n", info.name),
         }
         s += &format!("\n{KEYS}\n");
+        if let (Some(rows), Some(c)) = (self.screen.height, &self.last) {
+            s = fit_rows(&s, &verdict(c, width), rows);
+        }
         self.screen.clear();
         self.screen.print(&s);
     }
@@ -505,6 +508,66 @@ fn para(text: &str, width: usize) -> String {
     s
 }
 
+/// The verdict and what to fix first: the line that must stay on screen whatever follows.
+fn verdict(c: &Checked, width: usize) -> String {
+    let mut s = super::describe(c, width)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    s.push('\n');
+    let first = if let Some(err) = &c.compile_error {
+        let line = err
+            .lines()
+            .find(|l| l.starts_with("error"))
+            .unwrap_or("it does not compile");
+        Some(line.to_string())
+    } else if let Some(problem) = &c.run_problem {
+        Some(format!("✗ your program {problem}"))
+    } else {
+        c.checks
+            .iter()
+            .find(|r| !r.passed)
+            .map(|r| format!("✗ {}", r.message))
+    };
+    if let Some(first) = first {
+        for line in
+            crate::export::text::wrap(&first, width.saturating_sub(2), 2)
+        {
+            s += &format!("{line}\n");
+        }
+    }
+    s
+}
+
+/// `text` cut to a terminal of `rows` rows when it is taller: its first line (which exercise),
+/// then `verdict`, then as much of the rest as fits, then its last line (the keys). A long
+/// compile error or timeline can no longer push the verdict off the top of the screen.
+fn fit_rows(text: &str, verdict: &str, rows: usize) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    if lines.len() < rows || lines.len() < 2 {
+        return text.to_string();
+    }
+    let (head, rest) = lines.split_at(1);
+    let (body, keys) = rest.split_at(rest.len() - 1);
+    let verdict: Vec<&str> = verdict.lines().collect();
+    // Head, verdict, a blank, the cut body, the "more" line, a blank, the keys; one row spare.
+    let room = rows.saturating_sub(head.len() + verdict.len() + 5);
+    let mut out: Vec<String> = head.iter().map(|l| l.to_string()).collect();
+    out.extend(verdict.iter().map(|l| l.to_string()));
+    out.push(String::new());
+    out.extend(body.iter().take(room).map(|l| l.to_string()));
+    if body.len() > room {
+        out.push(format!(
+            "… {} more lines: `asyncscope check` prints them all",
+            body.len() - room
+        ));
+    }
+    out.push(String::new());
+    out.extend(keys.iter().map(|l| l.to_string()));
+    out.join("\n") + "\n"
+}
+
 /// Where the output goes: cleared between checks when it is a terminal, with `\r\n` line
 /// ends while the terminal is raw.
 struct Screen {
@@ -512,6 +575,8 @@ struct Screen {
     tty: bool,
     color: bool,
     width: usize,
+    /// The terminal's rows, when it is one: a check's output is cut to fit them.
+    height: Option<usize>,
 }
 
 impl Screen {
@@ -527,11 +592,17 @@ impl Screen {
         } else {
             80
         };
+        let height = tty
+            .then(|| crossterm::terminal::size().ok())
+            .flatten()
+            .map(|(_, h)| h as usize)
+            .filter(|h| *h >= 10);
         Screen {
             raw,
             tty,
             color: crate::term::colour_for(tty),
             width: width.min(100),
+            height,
         }
     }
 
@@ -738,3 +809,50 @@ impl Drop for RawMode {
 /// Set by SIGINT, SIGTERM or SIGHUP: a running check stops at once, and the loop ends
 /// cleanly (terminal restored, progress saved) at its next tick.
 static STOP: AtomicBool = AtomicBool::new(false);
+
+#[cfg(test)]
+mod fit_tests {
+    use super::*;
+
+    /// A failing check with a 60-line compile error at 80×24: the verdict and the first error
+    /// stay on the screen, the keys at the bottom, and it says how to see the rest.
+    #[test]
+    fn a_long_verdict_keeps_its_first_lines_and_the_keys_on_a_small_screen()
+    {
+        let error: String =
+            std::iter::once("error[E0308]: mismatched types".to_string())
+                .chain((0..59).map(|i| format!("   {i} | some code")))
+                .collect::<Vec<_>>()
+                .join("\n");
+        let c = Checked {
+            name: "fetch_all".into(),
+            passed: false,
+            compile_error: Some(error),
+            run_problem: None,
+            checks: Vec::new(),
+            timeline: None,
+            stdout: String::new(),
+        };
+        let text = format!(
+            "fetch_all · exercise 1 of 15\ninstructions\n{}\n{KEYS}\n",
+            super::super::describe(&c, 79)
+        );
+        let fitted = fit_rows(&text, &verdict(&c, 79), 24);
+        let lines: Vec<&str> = fitted.lines().collect();
+        assert!(lines.len() < 24, "{fitted}");
+        assert!(lines[0].starts_with("fetch_all · exercise 1"), "{fitted}");
+        assert!(lines[1].contains("✗ not yet"), "{fitted}");
+        assert_eq!(lines[2], "error[E0308]: mismatched types");
+        assert_eq!(*lines.last().unwrap(), KEYS);
+        assert!(
+            fitted
+                .contains("more lines: `asyncscope check` prints them all")
+        );
+        // What fits is left alone.
+        let short = format!(
+            "fetch_all · exercise 1\n{}\n{KEYS}\n",
+            "x\n".repeat(5)
+        );
+        assert_eq!(fit_rows(&short, "✗ not yet\n", 24), short);
+    }
+}

@@ -64,7 +64,10 @@ pub const LESSON_SYMBOLS: &[(&str, &str)] = &[
     ("✕", "cancelled: dropped at an .await"),
     ("!", "panicked"),
     ("◆", "a mark (◆2: two marks in one column; m jumps to each)"),
-    ("↳", "a task's labelled waits, under it: work overlapping inside one task"),
+    (
+        "↳",
+        "a task's labelled waits, under it: work overlapping inside one task",
+    ),
     ("▼", "the cursor: the last event shown"),
     ("▲", "the moment your prediction was about"),
     ("⚠", "a finding of the run (w lists them all)"),
