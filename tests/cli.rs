@@ -441,3 +441,74 @@ fn completions_are_printed_for_each_shell() {
     assert!(!o.status.success());
     assert!(stderr(&o).contains("possible values"), "{}", stderr(&o));
 }
+
+fn asyncscope_console_at(address: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_asyncscope"))
+        .args(args)
+        .env("TOKIO_CONSOLE_BIND", address)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("the binary runs")
+}
+
+/// `--console`: refused on the virtual clock and on a busy port, each with its sentence; on a
+/// free port the run's trace holds the scenario's tasks only, none of console-subscriber's.
+#[test]
+fn console_runs_refuse_what_cannot_work_and_record_only_the_scenario() {
+    let o =
+        asyncscope(&["run", "breakfast", "--console", "--virtual-time"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("--console needs the real clock"),
+        "{}",
+        stderr(&o)
+    );
+
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = busy.local_addr().unwrap().to_string();
+    let o = asyncscope_console_at(
+        &address,
+        &["run", "breakfast", "--console", "--unit-ms", "5"],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!("{address} cannot be used")),
+        "{}",
+        stderr(&o)
+    );
+    drop(busy);
+
+    let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = free.local_addr().unwrap().to_string();
+    drop(free);
+    let trace = TempPath::new("console.trace");
+    let o = asyncscope_console_at(
+        &address,
+        &[
+            "run",
+            "breakfast",
+            "--console",
+            "--unit-ms",
+            "5",
+            "--save-trace",
+            trace.arg(),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains(&format!(
+        "tokio-console can attach: tokio-console http://{address}"
+    )));
+    let text = std::fs::read_to_string(trace.arg()).unwrap();
+    let tasks: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|v| v["t"] == "task")
+        .collect();
+    let names: Vec<&str> =
+        tasks.iter().map(|t| t["name"].as_str().unwrap()).collect();
+    assert_eq!(
+        names,
+        ["", "coffee", "toast"],
+        "the root, coffee and toast only"
+    );
+}

@@ -36,11 +36,16 @@ pub struct RunArgs {
     /// Also save the recorded trace (JSON lines) to FILE.
     #[arg(long, value_name = "FILE")]
     save_trace: Option<PathBuf>,
-    /// Let a real `tokio-console` attach while the scenario runs.
+    /// Let a real `tokio-console` attach while the scenario runs (real clock only; the
+    /// address comes from TOKIO_CONSOLE_BIND, default 127.0.0.1:6669).
     #[arg(long)]
     console: bool,
+    /// With --console: keep the process (and what tokio-console shows) this many seconds
+    /// after the run. Default: until Enter when standard input is a terminal, else none.
+    #[arg(long, value_name = "SECS", requires = "console")]
+    console_linger: Option<u64>,
     /// Print a saved trace (from --save-trace) instead of running a scenario.
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["scenario", "set", "virtual_time", "unit_ms", "console", "save_trace"])]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["scenario", "set", "virtual_time", "unit_ms", "console", "console_linger", "save_trace"])]
     load: Option<PathBuf>,
 }
 
@@ -126,7 +131,32 @@ pub fn run(args: RunArgs) -> color_eyre::Result<ExitCode> {
                 .and_then(|_| stdout.flush());
         }
     }
+    if args.console {
+        linger(args.console_linger);
+    }
     Ok(ExitCode::from(code))
+}
+
+/// Keep the process, and so the console server, alive after the run: tokio-console keeps
+/// showing the finished tasks instead of dropping to RECONNECTING at once.
+fn linger(secs: Option<u64>) {
+    use std::io::IsTerminal;
+    match secs {
+        Some(0) => {}
+        Some(n) => {
+            eprintln!(
+                "run finished; tokio-console can look at it for {n} s more"
+            );
+            std::thread::sleep(std::time::Duration::from_secs(n));
+        }
+        None if std::io::stdin().is_terminal() => {
+            eprintln!(
+                "run finished; tokio-console can still look at it: press Enter to exit"
+            );
+            let _ = std::io::stdin().read_line(&mut String::new());
+        }
+        None => {}
+    }
 }
 
 /// Runs the scenario; the timeline and the exit code so far, or the exit code of a failure.
@@ -145,7 +175,18 @@ pub fn record(
     // Check what can be checked before saying anything about the run.
     let clock = scenarios::clock_of(id, &options).map_err(usage_error)?;
 
+    if args.console && args.virtual_time {
+        eprintln!(
+            "error: --console needs the real clock: tokio-console watches real time, and a \
+             --virtual-time run is over in milliseconds (drop --virtual-time)"
+        );
+        return Err(ExitCode::from(2));
+    }
     if args.console {
+        if let Err(e) = recorder::console_address_free() {
+            eprintln!("error: {e}");
+            return Err(ExitCode::from(2));
+        }
         match recorder::install(true) {
             Some(info) => eprintln!(
                 "tokio-console can attach: tokio-console http://{}",

@@ -16,6 +16,10 @@ pub fn tui(
 ) -> color_eyre::Result<ExitCode> {
     use asyncscope::tui;
     let console = if console {
+        if let Err(e) = recorder::console_address_free() {
+            eprintln!("error: {e}");
+            return Ok(ExitCode::from(2));
+        }
         recorder::install(true).map(|c| c.address)
     } else {
         None

@@ -922,6 +922,20 @@ pub fn install(console: bool) -> Option<ConsoleInfo> {
         .clone()
 }
 
+/// Can console-subscriber's server bind its address? It swallows its own bind error, so a
+/// busy port would otherwise be announced as ready. (Checked just before installing: another
+/// program could still take the port in between.)
+pub fn console_address_free() -> Result<String, String> {
+    let address = server_address();
+    match std::net::TcpListener::bind(&address) {
+        Ok(_) => Ok(address),
+        Err(e) => Err(format!(
+            "tokio-console's address {address} cannot be used ({e}): stop what holds it, or \
+             choose another with TOKIO_CONSOLE_BIND=127.0.0.1:6670"
+        )),
+    }
+}
+
 fn server_address() -> String {
     // console-subscriber reads the same variable; its default is 127.0.0.1:6669.
     std::env::var("TOKIO_CONSOLE_BIND")
