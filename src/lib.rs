@@ -31,6 +31,8 @@ pub mod probe;
 #[cfg(tokio_unstable)]
 pub mod quiz;
 #[cfg(tokio_unstable)]
+pub mod record;
+#[cfg(tokio_unstable)]
 pub mod sandbox;
 #[cfg(tokio_unstable)]
 pub mod scenarios;

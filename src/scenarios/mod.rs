@@ -533,22 +533,7 @@ fn run_body_observed(
     if clock == Clock::Paused {
         builder.start_paused(true);
     }
-    {
-        let s = session.clone();
-        builder.on_thread_start(move || s.attach_current_thread());
-    }
-    builder.on_thread_stop(recorder::detach_current_thread);
-    {
-        let idle = idle.clone();
-        builder.on_thread_park(move || {
-            recorder::flush_current_thread();
-            idle.on_park();
-        });
-    }
-    {
-        let idle = idle.clone();
-        builder.on_thread_unpark(move || idle.on_unpark());
-    }
+    hook_runtime(&mut builder, &session, Some(idle.clone()));
     let runtime = builder.build().map_err(RunError::Runtime)?;
 
     session.attach_current_thread();
@@ -594,6 +579,28 @@ fn run_body_observed(
     runtime.shutdown_timeout(Duration::from_secs(1));
 
     Ok(session.finish(header))
+}
+
+/// Make every thread of the runtime `builder` builds record into `session` (flushing when it
+/// parks), and `idle`, when given, count parked workers.
+pub fn hook_runtime(
+    builder: &mut tokio::runtime::Builder,
+    session: &Session,
+    idle: Option<Arc<IdleMeter>>,
+) {
+    let s = session.clone();
+    builder.on_thread_start(move || s.attach_current_thread());
+    builder.on_thread_stop(recorder::detach_current_thread);
+    let on_park = idle.clone();
+    builder.on_thread_park(move || {
+        recorder::flush_current_thread();
+        if let Some(idle) = &on_park {
+            idle.on_park();
+        }
+    });
+    if let Some(idle) = idle {
+        builder.on_thread_unpark(move || idle.on_unpark());
+    }
 }
 
 fn current_thread(_: &Knobs) -> Flavor {
