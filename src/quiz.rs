@@ -151,7 +151,10 @@ pub fn depends_on_machine(l: &Lesson, index: usize) -> bool {
         )
         .is_ok_and(|c| c == Clock::Real)
     });
-    real_clock || q.query() == Query::MaxLagMs
+    // Lag and the longest poll are wall-clock figures even on the paused clock: a loaded
+    // machine can stretch a short poll past a long one.
+    real_clock
+        || matches!(q.query(), Query::MaxLagMs | Query::LongestPollTask)
 }
 
 /// Grade `given` (`None`: not answered) against the run's answer.

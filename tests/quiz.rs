@@ -156,6 +156,9 @@ fn every_question_in_the_tui_grades_the_right_answer_right_and_wrong_ones_wrong(
                     .iter()
                     .enumerate()
                     .filter(|(_, q)| q.run == run)
+                    // Graded from wall-clock figures: under load the "wrong" choice can be
+                    // what this run measured (lesson 02's longest poll went to `ticker` once).
+                    .filter(|(i, _)| !depends_on_machine(l, *i))
                     .filter_map(|(i, _)| Some((i, wrong_answer(l, i, k)?)))
                     .collect();
                 if wrong.is_empty() {
