@@ -13,6 +13,7 @@ pub mod grade;
 pub mod lesson;
 pub mod lesson_progress;
 pub mod probe;
+pub mod python;
 pub mod quiz;
 pub mod sandbox;
 pub mod scenarios;

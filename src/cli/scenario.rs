@@ -24,24 +24,31 @@ pub struct RunArgs {
     /// How many ms of runtime clock one time unit `u` lasts.
     #[arg(long, value_name = "N", default_value_t = 1000.0)]
     unit_ms: f64,
-    /// What to print.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
-    /// Write the export to FILE instead of standard output.
-    #[arg(long, value_name = "FILE")]
-    out: Option<PathBuf>,
-    /// Width of the text timeline, at least 40 (default: the terminal's, or 80).
-    #[arg(long, value_name = "N")]
-    width: Option<u16>,
-    /// Also save the recorded trace (JSON lines) to FILE.
-    #[arg(long, value_name = "FILE")]
-    save_trace: Option<PathBuf>,
+    #[command(flatten)]
+    export: ExportArgs,
     /// Let a real `tokio-console` attach while the scenario runs.
     #[arg(long)]
     console: bool,
     /// Print a saved trace (from --save-trace) instead of running a scenario.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["scenario", "set", "virtual_time", "unit_ms", "console", "save_trace"])]
     load: Option<PathBuf>,
+}
+
+/// How a recorded run is printed and saved: the same for `run` and `py`.
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    /// What to print.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Write the export to FILE instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Width of the text timeline, at least 40 (default: the terminal's, or 80).
+    #[arg(long, value_name = "N")]
+    pub width: Option<u16>,
+    /// Also save the recorded trace (JSON lines) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub save_trace: Option<PathBuf>,
 }
 
 pub fn welcome() -> String {
@@ -106,16 +113,23 @@ pub fn run(args: RunArgs) -> color_eyre::Result<ExitCode> {
         }
     };
 
+    code = code.max(export_timeline(&timeline, &args.export));
+    Ok(ExitCode::from(code))
+}
+
+/// Prints the export of `timeline` (to `--out`, or standard output); 1 if it could not be
+/// written, else 0.
+pub fn export_timeline(timeline: &Timeline, args: &ExportArgs) -> u8 {
     let width = args.width.unwrap_or_else(|| match &args.out {
         None => terminal_width().unwrap_or(80),
         Some(_) => 80,
     });
-    let text = export::render(&timeline, args.format, width);
+    let text = export::render(timeline, args.format, width);
     match &args.out {
         Some(path) => {
             if let Err(e) = write_atomically(path, text.as_bytes()) {
                 eprintln!("error: could not write {}: {e}", path.display());
-                code = 1;
+                return 1;
             }
         }
         None => {
@@ -126,7 +140,7 @@ pub fn run(args: RunArgs) -> color_eyre::Result<ExitCode> {
                 .and_then(|_| stdout.flush());
         }
     }
-    Ok(ExitCode::from(code))
+    0
 }
 
 /// Runs the scenario; the timeline and the exit code so far, or the exit code of a failure.
@@ -166,7 +180,7 @@ pub fn record(
 
     let trace = scenarios::run(id, &options).map_err(usage_error)?;
     let mut code = 0;
-    if let Some(path) = &args.save_trace
+    if let Some(path) = &args.export.save_trace
         && let Err(e) = jsonl::save(&trace, path)
     {
         eprintln!("error: could not save the trace: {e}");

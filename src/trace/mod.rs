@@ -339,6 +339,10 @@ pub struct Header {
     pub flavor: String,
     #[serde(default)]
     pub workers: usize,
+    /// The runtime that ran the program: absent for tokio, "asyncio" for `asyncscope py`.
+    /// Optional, so traces without it (and readers that do not know it) stay version 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runtime: Option<String>,
 }
 
 impl Header {
@@ -360,6 +364,7 @@ impl Header {
             unit_ms,
             flavor: "current_thread".to_string(),
             workers: 1,
+            runtime: None,
         }
     }
 }
