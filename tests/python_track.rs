@@ -250,8 +250,9 @@ fn a_full_queue_parks_its_producer() {
     assert_eq!(tl.values["handled"], json!([0, 1, 2, 3, 4, 5]));
     let producer = task(&tl, "producer");
     assert_eq!(producer.end, End::Completed);
+    // Parked on each put after the first two: items 2 to 5 and the sentinel.
     let parked = waited_on(&tl, producer);
-    assert!(!parked.is_empty() && parked.iter().all(|w| w == "Queue (capacity 2)"), "{parked:?}");
+    assert_eq!(parked, ["Queue (producer_consumer.py:23) (capacity 2)"; 5]);
     // Parked until the consumer's 4th item made room for the sentinel: 6 items, 2 fit at once.
     assert_eq!(ended_at(&tl, producer), 4.0);
     assert_eq!(ended_at(&tl, task(&tl, "consumer")), 6.0);
