@@ -69,6 +69,17 @@ _TIMEOUT_TYPES = tuple(
 )
 _get_running_loop = asyncio.events._get_running_loop
 
+# The events recorded and not yet written: (kind, perf_counter_ns, a, thread, flag). One list for
+# the whole run, appended to from any thread (an append is one step under the GIL).
+_EVENTS = []
+_ev = _EVENTS.append
+_KINDS = (
+    "task_spawn poll_start poll_end wake task_close outcome resource_new resource_poll "
+    "resource_state resource_close mark heartbeat clock_sync run_end"
+).split()
+_SHORT = {k: '{"t":"ev","k":"%s","w":%%d,"a":%%d}\n' % k for k in _KINDS}
+_FULL = {k: '{"t":"ev","k":"%s","w":%%d,"a":%%d,"th":%%d,"f":%%d}\n' % k for k in _KINDS}
+
 
 class _TimeLimit(BaseException):
     """Raised out of the event loop when the run reaches its time limit on the virtual clock."""
@@ -94,6 +105,7 @@ class _TaskState:
 
     def __init__(self, idx):
         self.idx = idx
+        # The weak reference whose callback forgets this state when the task is freed.
         self.ref = None
         # Resources noted by the wrappers being awaited in this step: (resource, flag).
         self.notes = []
@@ -145,7 +157,6 @@ class _Recorder:
         self.virtual = virtual
         self.limit = limit
         self.lock = threading.RLock()
-        self.events = []
         self.defs = [header + "\n"]
         self.values = {}
         self.n_tasks = 0
@@ -188,7 +199,7 @@ class _Recorder:
             idx = self.n_tasks
             self.n_tasks += 1
             self.defs.append(_TaskDef(idx, name, tid, kind, at, parent, task))
-            self.events.append(("task_spawn", _now() - self.t0, idx, self.thread_idx(), 0))
+            _ev(("task_spawn", _now(), idx, self.thread_idx(), 0))
         return idx
 
     def resource(self, concrete, kind, label=None, at=None, duration_ms=None, capacity=None):
@@ -207,7 +218,7 @@ class _Recorder:
             if capacity is not None:
                 rec["capacity"] = capacity
             self.defs.append(_dumps(rec) + "\n")
-            self.events.append(("resource_new", _now() - self.t0, idx, self.thread_idx(), 0))
+            _ev(("resource_new", _now(), idx, self.thread_idx(), 0))
         return idx
 
     def string_idx(self, text):
@@ -223,11 +234,11 @@ class _Recorder:
 
     def emit(self, kind, a, flag=0):
         if self.active and a is not None:
-            self.events.append((kind, _now() - self.t0, a, self.thread_idx(), flag))
+            _ev((kind, _now(), a, self.thread_idx(), flag))
 
     def clock_sync(self, seconds):
         ns = min(int(round(seconds * 1e9)), (1 << 48) - 1)
-        self.events.append(("clock_sync", _now() - self.t0, ns & 0xFFFFFFFF, ns >> 32, 0))
+        _ev(("clock_sync", _now(), ns & 0xFFFFFFFF, ns >> 32, 0))
 
     def run_end(self, timed_out):
         # A run stopped at its limit stays stopped; the ends of later asyncio.run calls count.
@@ -248,22 +259,22 @@ class _Recorder:
             n = len(self.defs)
             defs = self.defs[:n]
             del self.defs[:n]
-            n = len(self.events)
-            evs = self.events[:n]
-            del self.events[:n]
+            n = len(_EVENTS)
+            evs = _EVENTS[:n]
+            del _EVENTS[:n]
             parts = [d if isinstance(d, str) else d.render() for d in defs]
+            t0 = self.t0
+            short, full = _SHORT, _FULL
             for k, w, a, th, f in evs:
                 if th or f:
-                    parts.append(
-                        '{"t":"ev","k":"%s","w":%d,"a":%d,"th":%d,"f":%d}\n' % (k, w, a, th, f)
-                    )
+                    parts.append(full[k] % (w - t0, a, th, f))
                 else:
-                    parts.append('{"t":"ev","k":"%s","w":%d,"a":%d}\n' % (k, w, a))
+                    parts.append(short[k] % (w - t0, a))
             if self.values:
                 parts.append(_dumps({"t": "values", "values": self.values}) + "\n")
                 self.values = {}
             data = "".join(parts).encode("utf-8", "backslashreplace")
-            self.last_flush = _now() - self.t0
+            self.last_flush = _now()
             if not data:
                 return
             self.bytes += len(data)
@@ -283,11 +294,11 @@ class _Recorder:
                 os._exit(125)
 
     def _write_end(self):
-        n = len(self.events)
-        evs = self.events[:n]
-        del self.events[:n]
+        n = len(_EVENTS)
+        evs = _EVENTS[:n]
+        del _EVENTS[:n]
         data = "".join(
-            '{"t":"ev","k":"%s","w":%d,"a":%d,"th":%d,"f":%d}\n' % e for e in evs
+            _FULL[k] % (w - self.t0, a, th, f) for k, w, a, th, f in evs
         ).encode()
         try:
             os.write(self.fd, data)
@@ -381,6 +392,9 @@ def _current_state():
     return getattr(loop, "_as_current", None)
 
 
+_select = selectors.DefaultSelector.select
+
+
 class _Selector(selectors.DefaultSelector):
     """The loop's selector: flushes the trace whenever the loop is about to wait, and on the
     virtual clock moves time to the next timer instead of waiting for it."""
@@ -388,9 +402,11 @@ class _Selector(selectors.DefaultSelector):
     _as_loop = None
 
     def select(self, timeout=None):
+        if timeout == 0:
+            return _select(self, 0)
         rec = REC
         loop = self._as_loop
-        if timeout == 0 or loop is None or rec is None:
+        if loop is None or rec is None:
             return super().select(timeout)
         rec.flush()
         if not rec.virtual:
@@ -433,6 +449,8 @@ class _Loop(asyncio.SelectorEventLoop):
         self._as_current = None
         self._as_th = 0
         self._as_jobs = []
+        # Bound once: call_soon hands it to every step.
+        self._as_stepper = self._as_step
 
     def time(self):
         rec = REC
@@ -468,16 +486,24 @@ class _Loop(asyncio.SelectorEventLoop):
                 REC.run_end(False)
 
     def call_soon(self, callback, *args, context=None):
+        # The hot path: every step of every task comes through here once.
         task = getattr(callback, "__self__", None)
-        if task is not None and isinstance(task, _TASK_TYPES):
+        if task is not None and isinstance(task, _TASK_TYPES) and REC.active:
             st = _STATES.get(id(task))
-            rec = REC
             if st is None:
                 st = self._as_new_task(task)
-            elif st is not _IGNORED and rec.active:
-                rec.events.append(("wake", _now() - rec.t0, st.idx, self._as_th, 0))
+            elif st is not _IGNORED:
+                _ev(("wake", _now(), st.idx, self._as_th, 0))
+            if st is not _IGNORED and not self._debug:
+                # BaseEventLoop.call_soon's own work without its debug checks (debug mode
+                # takes the full path below): one Python call less on every step.
+                if self._closed:
+                    raise RuntimeError("Event loop is closed")
+                return self._call_soon(self._as_stepper, (callback, st, task) + args, context)
             if st is not _IGNORED:
-                return _call_soon(self, self._as_step, callback, st, *args, context=context)
+                return _call_soon(
+                    self, self._as_stepper, callback, st, task, *args, context=context
+                )
         return _call_soon(self, callback, *args, context=context)
 
     def _as_new_task(self, task):
@@ -509,70 +535,75 @@ class _Loop(asyncio.SelectorEventLoop):
         _track(task, st)
         return st
 
-    def _as_step(self, callback, st, *args):
-        rec = REC
+    def _as_step(self, callback, st, task, *args):
+        """One step of a task: a poll, and what it left the task waiting on."""
         th = self._as_th
         prev = self._as_current
         self._as_current = st
-        waited = st.waited
-        if waited is not None:
-            # The wait this task blocked on is over.
-            st.waited = None
-            entry = _FUTS.pop(waited, None)
-            if entry is not None and rec.active:
-                rec.events.append(("resource_close", _now() - rec.t0, entry[1], th, 0))
-        events = rec.events
-        if rec.active:
-            events.append(("poll_start", _now() - rec.t0, st.idx, th, 0))
+        if st.waited is not None:
+            self._as_wait_over(st, th)
+        _ev(("poll_start", _now(), st.idx, th, 0))
         try:
             callback(*args)
         finally:
             self._as_current = prev
-            if rec.active:
-                self._as_after_step(rec, st, th)
+            # Most steps end with the task rescheduled (a bare yield) or blocked on a plain
+            # future: one event. The rest (a task done, a wait to name) take the slow path.
+            if (
+                task.done()
+                or task._fut_waiter is not None
+                and (st.notes or st.timers or id(task._fut_waiter) in _FUTS)
+            ):
+                self._as_step_ended(task, st, th)
+            else:
+                _ev(("poll_end", _now(), st.idx, th, 0))
+            # Written in batches, and at least every 50 ms (the loop also writes whenever it
+            # is about to wait), so a run stopped from outside loses little.
+            if len(_EVENTS) >= _FLUSH_EVENTS or _now() - REC.last_flush > _FLUSH_NS:
+                REC.flush()
 
-    def _as_after_step(self, rec, st, th):
-        events = rec.events
-        t0 = rec.t0
-        task = st.ref()
-        if task is None or task.done():
-            if task is None or task.cancelled():
+    def _as_wait_over(self, st, th):
+        entry = _FUTS.pop(st.waited, None)
+        st.waited = None
+        if entry is not None:
+            _ev(("resource_close", _now(), entry[1], th, 0))
+
+    def _as_step_ended(self, task, st, th):
+        if task.done():
+            if task.cancelled():
                 flag = _OUTCOME_CANCELLED
             elif task._exception is not None:
                 flag = _OUTCOME_RAISED
             else:
                 flag = _OUTCOME_COMPLETED
-            events.append(("outcome", _now() - t0, st.idx, th, flag))
-            events.append(("poll_end", _now() - t0, st.idx, th, 0))
+            _ev(("outcome", _now(), st.idx, th, flag))
+            _ev(("poll_end", _now(), st.idx, th, 0))
             for timer in st.timers:
                 if timer.live:
                     timer.live = False
-                    events.append(("resource_close", _now() - t0, timer.res, th, 0))
+                    _ev(("resource_close", _now(), timer.res, th, 0))
             st.timers = []
-            events.append(("task_close", _now() - t0, st.idx, th, 0))
-        else:
-            waiter = task._fut_waiter
-            if waiter is not None:
-                # Blocked: say on what, inside the poll, as tokio's resources do.
-                for res, flag in st.notes:
-                    events.append(("resource_poll", _now() - t0, res, th, flag))
-                entry = _FUTS.get(id(waiter))
-                if entry is not None:
-                    st.waited = id(waiter)
-                    events.append(("resource_poll", _now() - t0, entry[1], th, 0))
-                if st.timers:
-                    live = []
-                    for timer in st.timers:
-                        if timer.live and not timer.handle.cancelled():
-                            live.append(timer)
-                            events.append(("resource_poll", _now() - t0, timer.res, th, 0))
-                        elif timer.live:
-                            timer.live = False
-                            events.append(("resource_close", _now() - t0, timer.res, th, 0))
-                    st.timers = live
-            events.append(("poll_end", _now() - t0, st.idx, th, 0))
-        if len(events) >= _FLUSH_EVENTS or _now() - t0 - rec.last_flush > _FLUSH_NS:
-            rec.flush()
+            _ev(("task_close", _now(), st.idx, th, 0))
+            return
+        # Blocked: say on what, inside the poll, as tokio's resources do.
+        for res, flag in st.notes:
+            _ev(("resource_poll", _now(), res, th, flag))
+        waiter = task._fut_waiter
+        entry = _FUTS.get(id(waiter))
+        if entry is not None:
+            st.waited = id(waiter)
+            _ev(("resource_poll", _now(), entry[1], th, 0))
+        if st.timers:
+            live = []
+            for timer in st.timers:
+                if timer.live and not timer.handle.cancelled():
+                    live.append(timer)
+                    _ev(("resource_poll", _now(), timer.res, th, 0))
+                elif timer.live:
+                    timer.live = False
+                    _ev(("resource_close", _now(), timer.res, th, 0))
+            st.timers = live
+        _ev(("poll_end", _now(), st.idx, th, 0))
 
     def call_at(self, when, callback, *args, context=None):
         st = self._as_current
@@ -649,16 +680,16 @@ def _job(idx, func, *args):
     """Thread work, run on an executor thread: one poll of a blocking task."""
     rec = REC
     th = rec.thread_idx(blocking=True)
-    rec.events.append(("poll_start", _now() - rec.t0, idx, th, 0))
+    _ev(("poll_start", _now(), idx, th, 0))
     flag = _OUTCOME_RAISED
     try:
         result = func(*args)
         flag = _OUTCOME_COMPLETED
         return result
     finally:
-        rec.events.append(("outcome", _now() - rec.t0, idx, th, flag))
-        rec.events.append(("poll_end", _now() - rec.t0, idx, th, 0))
-        rec.events.append(("task_close", _now() - rec.t0, idx, th, 0))
+        _ev(("outcome", _now(), idx, th, flag))
+        _ev(("poll_end", _now(), idx, th, 0))
+        _ev(("task_close", _now(), idx, th, 0))
 
 
 # ---- what a task waits on -----------------------------------------------------------------
