@@ -118,8 +118,11 @@ fn breakfast_together_takes_as_long_as_the_coffee() {
     let at = coffee.info.spawned_at.as_ref().expect("where it was made");
     assert!(at.file.ends_with("breakfast.py") && at.line == 21, "{at}");
     assert_eq!(tl.values["served"], json!(["coffee", "toast"]));
-    let marks: Vec<(f64, &str)> =
-        coffee.marks.iter().map(|(at, m)| (u(&tl, at.rt_ns), m.as_str())).collect();
+    let marks: Vec<(f64, &str)> = coffee
+        .marks
+        .iter()
+        .map(|(at, m)| (u(&tl, at.rt_ns), m.as_str()))
+        .collect();
     assert_eq!(marks, [(0.0, "start coffee"), (3.0, "coffee ready")]);
 }
 
@@ -181,7 +184,10 @@ fn wait_for_cancels_at_its_deadline() {
         .filter(|r| r.info.concrete_type == "Timeout")
         .map(|r| r.info.describe())
         .collect();
-    assert_eq!(timers, ["Timeout 2500 ms", "Timeout 1500 ms", "Timeout 4000 ms"]);
+    assert_eq!(
+        timers,
+        ["Timeout 2500 ms", "Timeout 1500 ms", "Timeout 4000 ms"]
+    );
     if interpreter().version < (3, 12) {
         // Before 3.12, wait_for runs the call as a task of its own.
         let calls: Vec<End> = tl
@@ -199,14 +205,18 @@ fn a_semaphore_of_three_keeps_three_jobs_in_flight() {
     // 10 jobs of 0.5u, 3 at a time: 4 waves.
     assert_eq!(total(&tl), 2.0);
     assert_eq!(tl.peak_in_flight(Some("op-")).0, 3);
-    let ops: Vec<&TaskLine> =
-        tl.scenario_tasks().filter(|t| t.info.name.starts_with("op-")).collect();
+    let ops: Vec<&TaskLine> = tl
+        .scenario_tasks()
+        .filter(|t| t.info.name.starts_with("op-"))
+        .collect();
     assert_eq!(ops.len(), 10);
     assert!(ops.iter().all(|t| t.end == End::Completed));
-    let waves: Vec<f64> = ops.iter().map(|t| u(&tl, t.spawned.rt_ns)).collect();
+    let waves: Vec<f64> =
+        ops.iter().map(|t| u(&tl, t.spawned.rt_ns)).collect();
     assert_eq!(waves, [0.0, 0.0, 0.0, 0.5, 0.5, 0.5, 1.0, 1.0, 1.0, 1.5]);
     assert!(
-        waited_on(&tl, &tl.tasks[0]).contains(&"Semaphore of 3".to_string()),
+        waited_on(&tl, &tl.tasks[0])
+            .contains(&"Semaphore of 3".to_string()),
         "{:?}",
         waited_on(&tl, &tl.tasks[0])
     );
@@ -232,7 +242,8 @@ fn with_a_lock_every_update_counts() {
         .iter()
         .find(|r| r.info.concrete_type == "Lock")
         .expect("the lock is a resource");
-    let holders: Vec<_> = lock.holders.iter().filter_map(|(_, t)| *t).collect();
+    let holders: Vec<_> =
+        lock.holders.iter().filter_map(|(_, t)| *t).collect();
     assert_eq!(holders.len(), 100);
     let mut distinct = holders.clone();
     distinct.sort_unstable();
@@ -257,7 +268,11 @@ fn a_full_queue_parks_its_producer() {
     assert_eq!(ended_at(&tl, producer), 4.0);
     assert_eq!(ended_at(&tl, task(&tl, "consumer")), 6.0);
     let consumer = task(&tl, "consumer");
-    assert!(waited_on(&tl, consumer).iter().any(|w| w.starts_with("Sleep")));
+    assert!(
+        waited_on(&tl, consumer)
+            .iter()
+            .any(|w| w.starts_with("Sleep"))
+    );
 }
 
 #[test]
@@ -275,7 +290,10 @@ fn time_sleep_in_a_task_is_one_long_poll() {
         .iter()
         .filter(|t| t.info.idx != who)
         .flat_map(|t| &t.polls)
-        .filter(|p| p.start.wall_ns > poll.start.wall_ns && p.start.wall_ns < poll.end.wall_ns)
+        .filter(|p| {
+            p.start.wall_ns > poll.start.wall_ns
+                && p.start.wall_ns < poll.end.wall_ns
+        })
         .count();
     assert_eq!(others, 0);
 }
@@ -289,7 +307,11 @@ fn to_thread_work_is_a_blocking_lane() {
     assert_eq!(work.end, End::Completed);
     assert_eq!(work.polls.len(), 1);
     assert!(work.polls[0].wall_ns() >= 200_000_000);
-    assert!(work.intervals.iter().any(|iv| iv.state == TaskState::Blocking));
+    assert!(
+        work.intervals
+            .iter()
+            .any(|iv| iv.state == TaskState::Blocking)
+    );
     let thread = &tl.threads[work.polls[0].thread as usize];
     assert_eq!(thread.name, "blocking 1");
     assert!(thread.blocking_pool);
@@ -345,7 +367,9 @@ fn a_crash_mid_run_keeps_the_run_up_to_it() {
             message: "the service answered 500".into()
         }
     );
-    assert!(r.output.contains("Traceback") && r.output.contains("crash.py"));
+    assert!(
+        r.output.contains("Traceback") && r.output.contains("crash.py")
+    );
     let tl = Timeline::from_trace(r.run.trace.as_ref().unwrap());
     let flaky = task(&tl, "flaky");
     assert_eq!(flaky.end, End::Panicked);
@@ -356,7 +380,10 @@ fn a_crash_mid_run_keeps_the_run_up_to_it() {
     assert_eq!(steady.end, End::Cancelled);
     assert_eq!(tl.leaks(), [steady.info.idx]);
     let said = r.run.sentences("crash.py", true).join("\n");
-    assert!(said.contains("raised ValueError: the service answered 500"), "{said}");
+    assert!(
+        said.contains("raised ValueError: the service answered 500"),
+        "{said}"
+    );
 }
 
 #[test]
@@ -384,12 +411,17 @@ fn a_deadlock_stops_at_the_time_limit_with_its_cycle_named() {
     let deadlock = tl.deadlock().expect("a deadlock");
     let said = tl.describe_deadlock(&deadlock);
     assert!(said.starts_with("deadlock: "), "{said}");
-    assert!(said.contains("`left`") && said.contains("`right`"), "{said}");
+    assert!(
+        said.contains("`left`") && said.contains("`right`"),
+        "{said}"
+    );
     assert_eq!(deadlock.cycle.len(), 2);
     // After the limit, asyncio.run's clean-up cancels them.
     assert_eq!(task(&tl, "left").end, End::Cancelled);
     let sentences = r.run.sentences("deadlock.py", true).join("\n");
-    assert!(sentences.contains("did not finish within its time limit of 5 s"));
+    assert!(
+        sentences.contains("did not finish within its time limit of 5 s")
+    );
 }
 
 #[test]
@@ -400,7 +432,8 @@ fn a_loop_that_never_yields_is_stopped_at_the_time_limit() {
     };
     let r = record_with("spin.py", &[], options);
     assert_eq!(r.run.ending, Ending::TimeLimit(Duration::from_secs(1)));
-    let tl = Timeline::from_trace(r.run.trace.as_ref().expect("the run so far"));
+    let tl =
+        Timeline::from_trace(r.run.trace.as_ref().expect("the run so far"));
     assert!(tl.timed_out);
     // main's last poll never ended: it is still running at the end of the trace.
     assert_eq!(tl.tasks[0].end, End::Running);
@@ -410,7 +443,11 @@ fn a_loop_that_never_yields_is_stopped_at_the_time_limit() {
 fn learner_text_has_its_control_characters_shown() {
     let r = record_with("noisy.py", &[], virtual_options());
     assert_eq!(r.run.ending, Ending::Returned);
-    assert!(r.output.contains("clear \\x1b[2J bell \\x07 done"), "{}", r.output);
+    assert!(
+        r.output.contains("clear \\x1b[2J bell \\x07 done"),
+        "{}",
+        r.output
+    );
     assert!(!r.output.contains('\x1b') && !r.output.contains('\x07'));
     let trace = r.run.trace.unwrap();
     assert!(trace.tasks.iter().any(|t| t.name == "evil \\x1b[31m"));
@@ -432,24 +469,42 @@ fn a_loop_policy_of_its_own_is_named() {
     assert_eq!(r.run.foreign_policy.as_deref(), Some("__main__.Policy"));
     assert!(!r.run.loop_ran);
     let said = r.run.sentences("foreign_policy.py", true).join("\n");
-    assert!(said.contains("set its own event loop policy (__main__.Policy)"), "{said}");
+    assert!(
+        said.contains("set its own event loop policy (__main__.Policy)"),
+        "{said}"
+    );
 }
 
 #[test]
 fn a_missing_or_old_python_is_named_with_what_to_install() {
-    let missing = python::find_python(Some(Path::new("/nonexistent/python3"))).unwrap_err();
+    let missing =
+        python::find_python(Some(Path::new("/nonexistent/python3")))
+            .unwrap_err();
     let said = missing.to_string();
-    assert!(said.contains("/nonexistent/python3 does not exist"), "{said}");
+    assert!(
+        said.contains("/nonexistent/python3 does not exist"),
+        "{said}"
+    );
     assert!(said.contains("install Python 3.9 or newer"), "{said}");
 
     // A stand-in that answers the version question as Python 3.8 would.
     let dir = tempfile::tempdir().unwrap();
     let old = dir.path().join("python3.8");
-    std::fs::write(&old, "#!/bin/sh\necho '3.8 3.8.18'\necho /usr/bin/python3.8\n").unwrap();
+    std::fs::write(
+        &old,
+        "#!/bin/sh\necho '3.8 3.8.18'\necho /usr/bin/python3.8\n",
+    )
+    .unwrap();
     use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o755))
+        .unwrap();
     let said = python::find_python(Some(&old)).unwrap_err().to_string();
-    assert!(said.contains("is Python 3.8.18, and asyncscope needs 3.9 or newer"), "{said}");
+    assert!(
+        said.contains(
+            "is Python 3.8.18, and asyncscope needs 3.9 or newer"
+        ),
+        "{said}"
+    );
 }
 
 // ---- the command ----------------------------------------------------------------------------
@@ -472,19 +527,33 @@ fn the_command_exports_and_saves_a_trace_that_loads_again() {
         "--",
         "sequential",
     ]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let summary: serde_json::Value =
+        serde_json::from_slice(&out.stdout).expect("JSON");
     let text = summary.to_string();
     assert!(text.contains("breakfast.py"), "{text}");
 
     // The saved trace is an ordinary one: `run --load` (as `--open`) reads it.
-    let loaded = binary::run_with_input(&["run", "--load", saved.to_str().unwrap()], "");
+    let loaded = binary::run_with_input(
+        &["run", "--load", saved.to_str().unwrap()],
+        "",
+    );
     assert!(loaded.status.success());
     let shown = String::from_utf8_lossy(&loaded.stdout);
     assert!(shown.contains("total 5.00u"), "{shown}");
-    let chrome = py(&["tests/python/breakfast.py", "--virtual-time", "--format", "chrome"]);
+    let chrome = py(&[
+        "tests/python/breakfast.py",
+        "--virtual-time",
+        "--format",
+        "chrome",
+    ]);
     assert!(chrome.status.success());
-    serde_json::from_slice::<serde_json::Value>(&chrome.stdout).expect("a Chrome trace");
+    serde_json::from_slice::<serde_json::Value>(&chrome.stdout)
+        .expect("a Chrome trace");
 }
 
 #[test]
@@ -495,9 +564,16 @@ fn the_command_says_what_went_wrong() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("error: tests/python/syntax_error.py has a syntax error on line 4"), "{err}");
 
-    let out = py(&["tests/python/breakfast.py", "--python", "/nonexistent/python3"]);
+    let out = py(&[
+        "tests/python/breakfast.py",
+        "--python",
+        "/nonexistent/python3",
+    ]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("install Python 3.9 or newer"));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("install Python 3.9 or newer")
+    );
 
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_asyncscope"))
         .args(["py", "tests/python/breakfast.py"])

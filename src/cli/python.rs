@@ -42,10 +42,18 @@ pub fn run(args: PyArgs) -> color_eyre::Result<ExitCode> {
         Ok(ExitCode::from(2))
     };
     if !(args.unit_ms.is_finite() && args.unit_ms > 0.0) {
-        return usage("--unit-ms must be a positive number of milliseconds".into());
+        return usage(
+            "--unit-ms must be a positive number of milliseconds".into(),
+        );
     }
-    if !(args.time_limit.is_finite() && args.time_limit > 0.0 && args.time_limit <= 86_400.0) {
-        return usage("--time-limit must be a number of seconds between 0 and 86400".into());
+    if !(args.time_limit.is_finite()
+        && args.time_limit > 0.0
+        && args.time_limit <= 86_400.0)
+    {
+        return usage(
+            "--time-limit must be a number of seconds between 0 and 86400"
+                .into(),
+        );
     }
     if !args.file.is_file() {
         return usage(format!(
@@ -82,7 +90,10 @@ pub fn run(args: PyArgs) -> color_eyre::Result<ExitCode> {
     let run = python::run(&interpreter, &args.file, &options, output);
     let mut code: u8 = if run.succeeded() { 0 } else { 1 };
     for sentence in run.sentences(&name, args.virtual_time) {
-        eprintln!("{}: {sentence}", if code == 0 { "note" } else { "error" });
+        eprintln!(
+            "{}: {sentence}",
+            if code == 0 { "note" } else { "error" }
+        );
     }
     let Some(trace) = run.trace else {
         return Ok(ExitCode::from(code));

@@ -196,6 +196,11 @@ class _Recorder:
 
     def new_task(self, name, tid, kind, at, parent, task=None):
         with self.lock:
+            if self.n_tasks == 0 and self.last_flush == 0:
+                # Time starts with the program's first task (as a scenario's starts with its
+                # runtime), not with the interpreter: what came before is put at 0.
+                self.t0 = _now()
+                _EVENTS[:] = [(k, self.t0, a, th, f) for k, w, a, th, f in _EVENTS]
             idx = self.n_tasks
             self.n_tasks += 1
             self.defs.append(_TaskDef(idx, name, tid, kind, at, parent, task))

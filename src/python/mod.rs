@@ -49,10 +49,18 @@ pub struct Interpreter {
 #[derive(Debug)]
 pub enum FindError {
     /// Not on PATH (`asked` = None), or the `--python` given does not exist.
-    Missing { asked: Option<PathBuf> },
-    TooOld { path: PathBuf, version: String },
+    Missing {
+        asked: Option<PathBuf>,
+    },
+    TooOld {
+        path: PathBuf,
+        version: String,
+    },
     /// It started but did not say its version as a Python would.
-    NotPython { path: PathBuf, why: String },
+    NotPython {
+        path: PathBuf,
+        why: String,
+    },
 }
 
 const INSTALL: &str = "install Python 3.9 or newer (Debian/Ubuntu: `sudo apt install \
@@ -84,8 +92,11 @@ impl fmt::Display for FindError {
 
 /// The interpreter to use: `explicit` (from `--python`), else `python3` on PATH. Its version is
 /// asked with a line every Python since 2.6 understands, so an old one is named, not crashed on.
-pub fn find_python(explicit: Option<&Path>) -> Result<Interpreter, FindError> {
-    let program = explicit.map_or_else(|| PathBuf::from("python3"), Path::to_path_buf);
+pub fn find_python(
+    explicit: Option<&Path>,
+) -> Result<Interpreter, FindError> {
+    let program = explicit
+        .map_or_else(|| PathBuf::from("python3"), Path::to_path_buf);
     let probe = "import sys; sys.stdout.write('%d.%d %s\\n%s' % (sys.version_info[0], \
                  sys.version_info[1], sys.version.split()[0], sys.executable))";
     let mut child = match std::process::Command::new(&program)
@@ -199,10 +210,7 @@ pub enum Ending {
     /// An exception left the program: its type and message.
     Raised { kind: String, message: String },
     /// It could not be compiled.
-    SyntaxError {
-        message: String,
-        line: Option<u64>,
-    },
+    SyntaxError { message: String, line: Option<u64> },
     /// The file could not be read.
     Unreadable(String),
     /// Still running at the time limit: stopped.
@@ -238,14 +246,16 @@ pub struct Run {
 impl Run {
     /// A run whose timeline is worth drawing: a loop ran and the program ended by itself.
     pub fn succeeded(&self) -> bool {
-        self.loop_ran && matches!(self.ending, Ending::Returned | Ending::Exited(0))
+        self.loop_ran
+            && matches!(self.ending, Ending::Returned | Ending::Exited(0))
     }
 
     /// What a learner is told about the run, beyond its timeline: empty when it simply ran.
     /// `name` is how the program is called (its file name).
     pub fn sentences(&self, name: &str, virtual_time: bool) -> Vec<String> {
         let name = visible(name, false);
-        let has_tasks = self.trace.as_ref().is_some_and(|t| !t.tasks.is_empty());
+        let has_tasks =
+            self.trace.as_ref().is_some_and(|t| !t.tasks.is_empty());
         let up_to_then = if has_tasks {
             "; the timeline shows the run up to then"
         } else {
@@ -329,7 +339,10 @@ impl Run {
             ));
         }
         if let Some(damage) = &self.damage {
-            out.push(format!("the trace stops early: {}", visible(damage, false)));
+            out.push(format!(
+                "the trace stops early: {}",
+                visible(damage, false)
+            ));
         }
         out
     }
@@ -346,7 +359,11 @@ fn seconds(d: Duration) -> String {
 }
 
 /// The header a Python run's trace starts with.
-pub fn header(script: &Path, python: &Interpreter, options: &Options) -> Header {
+pub fn header(
+    script: &Path,
+    python: &Interpreter,
+    options: &Options,
+) -> Header {
     let name = script.file_name().map_or_else(
         || script.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
@@ -387,7 +404,10 @@ pub fn run(
         damage: None,
         wall: start.elapsed(),
     };
-    let dir = match tempfile::Builder::new().prefix("asyncscope-py-").tempdir() {
+    let dir = match tempfile::Builder::new()
+        .prefix("asyncscope-py-")
+        .tempdir()
+    {
         Ok(d) => d,
         Err(e) => {
             return not_started(format!(
@@ -398,10 +418,13 @@ pub fn run(
         }
     };
     let launcher = dir.path().join("launch.py");
-    let written = std::fs::write(dir.path().join("asyncscope.py"), RECORDER)
-        .and_then(|_| std::fs::write(&launcher, LAUNCHER));
+    let written =
+        std::fs::write(dir.path().join("asyncscope.py"), RECORDER)
+            .and_then(|_| std::fs::write(&launcher, LAUNCHER));
     if let Err(e) = written {
-        return not_started(format!("asyncscope could not write its recorder: {e}"));
+        return not_started(format!(
+            "asyncscope could not write its recorder: {e}"
+        ));
     }
     let status_path = dir.path().join("status.json");
     let header = header(script, python, options);
@@ -410,13 +433,24 @@ pub fn run(
         Err(e) => return not_started(e.to_string()),
     };
     let pipes = (|| {
-        Ok::<_, std::io::Error>((std::io::pipe()?, std::io::pipe()?, std::io::pipe()?))
+        Ok::<_, std::io::Error>((
+            std::io::pipe()?,
+            std::io::pipe()?,
+            std::io::pipe()?,
+        ))
     })();
-    let ((out_read, out_write), (err_read, err_write), (trace_read, trace_write)) = match pipes {
+    let (
+        (out_read, out_write),
+        (err_read, err_write),
+        (trace_read, trace_write),
+    ) = match pipes {
         Ok(p) => p,
-        Err(e) => return not_started(format!("no pipe for its output: {e}")),
+        Err(e) => {
+            return not_started(format!("no pipe for its output: {e}"));
+        }
     };
-    let mut args: Vec<OsString> = vec![launcher.into_os_string(), script.as_os_str().to_owned()];
+    let mut args: Vec<OsString> =
+        vec![launcher.into_os_string(), script.as_os_str().to_owned()];
     args.extend(options.args.iter().cloned());
     let limit_secs = options.time_limit.as_secs_f64();
     let plan = Plan {
@@ -424,14 +458,23 @@ pub fn run(
         args,
         env: vec![
             ("ASYNCSCOPE_TRACE_FD".into(), "3".into()),
-            ("ASYNCSCOPE_STATUS".into(), status_path.clone().into_os_string()),
+            (
+                "ASYNCSCOPE_STATUS".into(),
+                status_path.clone().into_os_string(),
+            ),
             ("ASYNCSCOPE_HEADER".into(), header_json.into()),
             (
                 "ASYNCSCOPE_VIRTUAL".into(),
                 if options.virtual_time { "1" } else { "0" }.into(),
             ),
-            ("ASYNCSCOPE_TIME_LIMIT".into(), limit_secs.to_string().into()),
-            ("ASYNCSCOPE_UNIT".into(), (options.unit_ms / 1000.0).to_string().into()),
+            (
+                "ASYNCSCOPE_TIME_LIMIT".into(),
+                limit_secs.to_string().into(),
+            ),
+            (
+                "ASYNCSCOPE_UNIT".into(),
+                (options.unit_ms / 1000.0).to_string().into(),
+            ),
             // Its prints arrive as they happen, and are not lost if it is stopped.
             ("PYTHONUNBUFFERED".into(), "1".into()),
         ],
@@ -449,15 +492,21 @@ pub fn run(
     let mut child = match sandbox::spawn(plan) {
         Ok(c) => c,
         Err(e) => {
-            return not_started(format!("{} could not be started: {e}", python.path.display()));
+            return not_started(format!(
+                "{} could not be started: {e}",
+                python.path.display()
+            ));
         }
     };
 
     let total = Arc::new(AtomicUsize::new(0));
     let flooded = Arc::new(AtomicBool::new(false));
     let readers = [out_read, err_read].map(|pipe| {
-        let (total, flooded, output) = (total.clone(), flooded.clone(), output.clone());
-        std::thread::spawn(move || pass_on(pipe, &total, &flooded, &*output))
+        let (total, flooded, output) =
+            (total.clone(), flooded.clone(), output.clone());
+        std::thread::spawn(move || {
+            pass_on(pipe, &total, &flooded, &*output)
+        })
     });
     let trace_reader = std::thread::spawn(move || {
         let mut bytes = Vec::new();
@@ -493,9 +542,10 @@ pub fn run(
         (Ok(_), Some(s)) => ending_from_status(s, options.time_limit),
         (Ok(Ended::Signaled(sig)), None) => Ending::Killed(*sig),
         (Ok(Ended::Exited(code)), None) => Ending::Vanished(*code),
-        (Ok(Ended::NotStarted(e)), None) => {
-            Ending::NotStarted(format!("{} could not be started: {e}", python.path.display()))
-        }
+        (Ok(Ended::NotStarted(e)), None) => Ending::NotStarted(format!(
+            "{} could not be started: {e}",
+            python.path.display()
+        )),
         (Ok(Ended::Lost), None) => Ending::Killed(libc::SIGKILL),
     };
     let flag = |key: &str| status.as_ref().and_then(|s| s.get(key));
@@ -505,7 +555,9 @@ pub fn run(
     Run {
         loop_ran: flag("loop")
             .and_then(serde_json::Value::as_bool)
-            .unwrap_or_else(|| trace.as_ref().is_some_and(|t| !t.tasks.is_empty())),
+            .unwrap_or_else(|| {
+                trace.as_ref().is_some_and(|t| !t.tasks.is_empty())
+            }),
         foreign_policy: flag("policy")
             .and_then(serde_json::Value::as_str)
             .map(str::to_string),
@@ -520,7 +572,9 @@ fn copy_ended(e: &Ended) -> Ended {
     match e {
         Ended::Exited(c) => Ended::Exited(*c),
         Ended::Signaled(s) => Ended::Signaled(*s),
-        Ended::NotStarted(e) => Ended::NotStarted(std::io::Error::new(e.kind(), e.to_string())),
+        Ended::NotStarted(e) => {
+            Ended::NotStarted(std::io::Error::new(e.kind(), e.to_string()))
+        }
         Ended::Lost => Ended::Lost,
     }
 }
@@ -605,7 +659,9 @@ fn visible_json(value: serde_json::Value) -> serde_json::Value {
     use serde_json::Value;
     match value {
         Value::String(s) => Value::String(visible(&s, false)),
-        Value::Array(items) => Value::Array(items.into_iter().map(visible_json).collect()),
+        Value::Array(items) => {
+            Value::Array(items.into_iter().map(visible_json).collect())
+        }
         Value::Object(map) => Value::Object(
             map.into_iter()
                 .map(|(k, v)| (visible(&k, false), visible_json(v)))
@@ -627,10 +683,14 @@ fn pass_on(
     let mut line = Vec::new();
     loop {
         line.clear();
-        match (&mut reader).take(MAX_OUTPUT_LINE).read_until(b'\n', &mut line) {
+        match (&mut reader)
+            .take(MAX_OUTPUT_LINE)
+            .read_until(b'\n', &mut line)
+        {
             Ok(0) | Err(_) => return,
             Ok(n) => {
-                if total.fetch_add(n, Ordering::Relaxed) + n > OUTPUT_FLOOD {
+                if total.fetch_add(n, Ordering::Relaxed) + n > OUTPUT_FLOOD
+                {
                     flooded.store(true, Ordering::Relaxed);
                     return;
                 }
