@@ -30,8 +30,9 @@ pub const MIN_VERSION: (u32, u32) = (3, 9);
 /// What the program may print (both streams together) before it is stopped.
 pub const OUTPUT_FLOOD: usize = 4 << 20;
 /// Past its time limit, how long the program has to stop by itself (the recorder's own
-/// watchdog ends it, saving the trace) before it is killed.
-const GRACE: Duration = Duration::from_secs(2);
+/// watchdog ends it, saving the trace) before it is killed: the watchdog counts from the
+/// recorder's start, which a loaded machine can delay by seconds.
+const GRACE: Duration = Duration::from_secs(5);
 /// The longest line of the program's output passed on at once.
 const MAX_OUTPUT_LINE: u64 = 64 << 10;
 
