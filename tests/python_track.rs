@@ -592,3 +592,60 @@ fn the_command_says_what_went_wrong() {
     // The timeline up to the crash is still printed.
     assert!(String::from_utf8_lossy(&out.stdout).contains("flaky"));
 }
+
+#[test]
+fn the_other_primitives_are_named_as_waits() {
+    let tl = timeline("primitives.py", &[]);
+    let main = &tl.tasks[0];
+    let spans: Vec<(f64, f64, String)> = main
+        .intervals
+        .iter()
+        .filter(|iv| iv.state == TaskState::Idle)
+        .filter_map(|iv| {
+            let r = tl.resource(iv.waiting_on?)?;
+            Some((
+                u(&tl, iv.start.rt_ns),
+                u(&tl, iv.end.rt_ns),
+                r.info.describe(),
+            ))
+        })
+        .collect();
+    let mut expected = vec![
+        (0.0, 1.0, "Sleep 1000 ms".to_string()),
+        (1.0, 2.0, "Event (primitives.py:35)".into()),
+        (2.0, 3.0, "wait for 2".into()),
+        (3.0, 3.5, "shield".into()),
+    ];
+    let modern = interpreter().version >= (3, 11);
+    if modern {
+        expected.extend([
+            (3.5, 5.5, "gather of 3".into()),
+            (5.5, 7.5, "TaskGroup".into()),
+            (7.5, 8.0, "Sleep 10000 ms".into()),
+        ]);
+    }
+    assert_eq!(spans, expected);
+    let condition = task(&tl, "condition");
+    assert_eq!(waited_on(&tl, condition), ["Condition (primitives.py:26)"]);
+    assert_eq!(ended_at(&tl, condition), 1.0);
+    let slow = task(&tl, "slow");
+    assert_eq!((slow.end, ended_at(&tl, slow)), (End::Cancelled, 3.0));
+    if modern {
+        for name in ["arrive 1", "arrive 2", "arrive 1.5"] {
+            assert_eq!(ended_at(&tl, task(&tl, name)), 5.5, "{name}");
+        }
+        assert_eq!(
+            waited_on(&tl, task(&tl, "arrive 1")),
+            ["Sleep 1000 ms", "Barrier of 3"]
+        );
+        assert_eq!(total(&tl), 8.0);
+        let deadline: Vec<f64> =
+            tl.marks.iter().map(|m| u(&tl, m.at.rt_ns)).collect();
+        assert_eq!(deadline, [8.0]);
+        assert!(
+            tl.resources
+                .iter()
+                .any(|r| r.info.describe() == "Timeout 500 ms")
+        );
+    }
+}
