@@ -649,3 +649,23 @@ fn the_other_primitives_are_named_as_waits() {
         );
     }
 }
+
+#[test]
+fn the_real_clock_keeps_the_order_and_never_runs_early() {
+    // 1u = 20 ms: breakfast on the real clock. Only what a loaded machine cannot change is
+    // checked: timers fire in order and never early.
+    let options = Options {
+        unit_ms: 20.0,
+        ..Options::default()
+    };
+    let r = record_with("breakfast.py", &["together"], options);
+    assert_eq!(r.run.ending, Ending::Returned, "{}", r.output);
+    let tl = Timeline::from_trace(r.run.trace.as_ref().unwrap());
+    assert_eq!(tl.header.clock, asyncscope::trace::Clock::Real);
+    let (coffee, toast) = (task(&tl, "coffee"), task(&tl, "toast"));
+    assert_eq!((coffee.end, toast.end), (End::Completed, End::Completed));
+    assert!(tl.units(toast.ended.unwrap().rt_ns) >= 2.0);
+    assert!(coffee.ended.unwrap() > toast.ended.unwrap());
+    assert!(tl.units(tl.finish_stamp().rt_ns) >= 3.0);
+    assert_eq!(waited_on(&tl, coffee), ["Sleep 60 ms"]);
+}

@@ -895,6 +895,24 @@ def _watchdog(limit, done):
         os._exit(124)
 
 
+def _print_traceback(e):
+    """The traceback Python would print, without the recorder's own frames (the loop's
+    wrappers sit between asyncio's frames and say nothing about the program)."""
+    report = traceback.TracebackException(type(e), e, e.__traceback__.tb_next)
+    seen = set()
+    todo = [report]
+    while todo:
+        r = todo.pop()
+        if id(r) in seen:
+            continue
+        seen.add(id(r))
+        r.stack = traceback.StackSummary.from_list(
+            [f for f in r.stack if f.filename != _THIS_FILE]
+        )
+        todo.extend(x for x in (r.__cause__, r.__context__) if x is not None)
+    sys.stderr.write("".join(report.format()))
+
+
 def _exit_code(code):
     if code is None:
         return 0
@@ -956,7 +974,7 @@ def _main():
             status = {"end": "time_limit"}
             code = 124
         except BaseException as e:
-            traceback.print_exception(type(e), e, e.__traceback__.tb_next)
+            _print_traceback(e)
             status = {"end": "raised", "type": type(e).__qualname__, "message": str(e)}
             code = 1
     REC.flush()
