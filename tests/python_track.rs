@@ -8,7 +8,9 @@
 mod binary;
 
 use asyncscope::python::{self, Ending, Interpreter, Options, Run};
-use asyncscope::timeline::{End, TaskLine, TaskState, Timeline};
+use asyncscope::timeline::{
+    End, TaskLine, TaskState, Timeline, WakeSource, WakeVia,
+};
 use asyncscope::trace::TaskKind;
 use serde_json::json;
 use std::path::{Path, PathBuf};
@@ -110,6 +112,12 @@ fn breakfast_together_takes_as_long_as_the_coffee() {
     assert_eq!(ended_at(&tl, toast), 2.0);
     assert_eq!(ended_at(&tl, coffee), 3.0);
     assert_eq!(waited_on(&tl, coffee), ["Sleep 3000 ms"]);
+    let woken: Vec<_> =
+        coffee.wakes.iter().map(|w| (w.source, w.via)).collect();
+    assert_eq!(woken, [(WakeSource::Runtime, Some(WakeVia::Timer))]);
+    let main_woken: Vec<_> =
+        tl.tasks[0].wakes.iter().map(|w| w.source).collect();
+    assert_eq!(main_woken, [WakeSource::Task(coffee.info.idx)]);
     // The root is asyncio.run's task, drawn as the program's main.
     let main = &tl.tasks[0];
     assert_eq!(main.info.kind, TaskKind::BlockOn);
@@ -317,6 +325,10 @@ fn to_thread_work_is_a_blocking_lane() {
     assert!(thread.blocking_pool);
     let offload = task(&tl, "offload");
     assert_eq!(work.info.parent, Some(offload.info.idx));
+    // Woken when the thread handed its result back (call_soon_threadsafe).
+    let woken: Vec<_> =
+        offload.wakes.iter().map(|w| (w.source, w.via)).collect();
+    assert_eq!(woken, [(WakeSource::Runtime, Some(WakeVia::Thread))]);
     assert_eq!(waited_on(&tl, offload), ["slow_hash in a thread"]);
     assert_eq!(tl.values["digest"].as_str().map(str::len), Some(8));
 }
@@ -630,6 +642,8 @@ fn the_other_primitives_are_named_as_waits() {
     assert_eq!(ended_at(&tl, condition), 1.0);
     let slow = task(&tl, "slow");
     assert_eq!((slow.end, ended_at(&tl, slow)), (End::Cancelled, 3.0));
+    // Its start and the step that took the cancellation: `call_soon(task.cancel)` is no step.
+    assert_eq!(slow.polls.len(), 2);
     if modern {
         for name in ["arrive 1", "arrive 2", "arrive 1.5"] {
             assert_eq!(ended_at(&tl, task(&tl, name)), 5.5, "{name}");

@@ -57,6 +57,7 @@ _OUTCOME_COMPLETED = 0
 _OUTCOME_CANCELLED = 1
 _OUTCOME_RAISED = 2
 _LOCKED, _UNLOCKED, _SENT, _RECEIVED = 0, 1, 2, 3
+_WAKE_TIMER, _WAKE_THREAD = 2, 4
 _SEND, _RECV = 2, 4
 
 _TASK_TYPES = tuple(
@@ -68,6 +69,22 @@ _TIMEOUT_TYPES = tuple(
     t for t in (getattr(getattr(asyncio, "timeouts", None), "Timeout", None),) if t
 )
 _get_running_loop = asyncio.events._get_running_loop
+
+# What schedules a task's step: C asyncio's step wrapper (its type, learned on first sight), or
+# a wake-up callback bound to the task. Other bound methods of a task (`loop.call_soon(t.cancel)`)
+# are not steps.
+_STEP = [None]
+_STEP_NAMES = frozenset(("task_wakeup", "__step", "__wakeup", "_Task__step", "_Task__wakeup"))
+
+
+def _is_step(callback):
+    if getattr(callback, "__name__", None) in _STEP_NAMES:
+        return True
+    if type(callback).__name__ == "TaskStepMethWrapper":
+        _STEP[0] = type(callback)
+        return True
+    return False
+
 
 # The events recorded and not yet written: (kind, perf_counter_ns, a, thread, flag). One list for
 # the whole run, appended to from any thread (an append is one step under the GIL).
@@ -138,6 +155,7 @@ def _track(task, st):
 
     def forget(_ref):
         _STATES.pop(key, None)
+        _IGNORED_REFS.pop(key, None)
 
     ref = weakref.ref(task, forget)
     if st is not _IGNORED:
@@ -251,7 +269,9 @@ class _Recorder:
             return
         self.run_ended = True
         self.timed_out = timed_out
-        self.emit("run_end", 0, 1 if timed_out else 0)
+        if self.active:
+            # On the loop's thread's lane (the watchdog's own thread is no part of the run).
+            _ev(("run_end", _now(), 0, 0, 1 if timed_out else 0))
 
     # ---- writing ----
 
@@ -454,6 +474,8 @@ class _Loop(asyncio.SelectorEventLoop):
         self._as_current = None
         self._as_th = 0
         self._as_jobs = []
+        # While a timer's or another thread's callback runs: the wake flag it gives.
+        self._as_via = 0
         # Bound once: call_soon hands it to every step.
         self._as_stepper = self._as_step
 
@@ -493,12 +515,17 @@ class _Loop(asyncio.SelectorEventLoop):
     def call_soon(self, callback, *args, context=None):
         # The hot path: every step of every task comes through here once.
         task = getattr(callback, "__self__", None)
-        if task is not None and isinstance(task, _TASK_TYPES) and REC.active:
+        if (
+            task is not None
+            and isinstance(task, _TASK_TYPES)
+            and REC.active
+            and (type(callback) is _STEP[0] or _is_step(callback))
+        ):
             st = _STATES.get(id(task))
             if st is None:
                 st = self._as_new_task(task)
             elif st is not _IGNORED:
-                _ev(("wake", _now(), st.idx, self._as_th, 0))
+                _ev(("wake", _now(), st.idx, self._as_th, self._as_via))
             if st is not _IGNORED and not self._debug:
                 # BaseEventLoop.call_soon's own work without its debug checks (debug mode
                 # takes the full path below): one Python call less on every step.
@@ -611,8 +638,12 @@ class _Loop(asyncio.SelectorEventLoop):
         _ev(("poll_end", _now(), st.idx, th, 0))
 
     def call_at(self, when, callback, *args, context=None):
+        rec = REC
+        if not rec.active:
+            return _call_at(self, when, callback, *args, context=context)
         st = self._as_current
-        if st is not None and REC.active:
+        timer = None
+        if st is not None:
             if callback is _SLEEP_DONE:
                 concrete = "Sleep"
             elif callback is _RELEASE_WAITER or isinstance(
@@ -623,14 +654,38 @@ class _Loop(asyncio.SelectorEventLoop):
                 concrete = None
             if concrete is not None:
                 ms = max(0, int(round((when - self.time()) * 1000)))
-                timer = _Timer(REC.resource(concrete, "timer", None, _user_frame(), ms))
-                handle = _call_at(
-                    self, when, _fire, timer, callback, *args, context=context
-                )
-                timer.handle = handle
-                st.timers.append(timer)
-                return handle
-        return _call_at(self, when, callback, *args, context=context)
+                timer = _Timer(rec.resource(concrete, "timer", None, _user_frame(), ms))
+        handle = _call_at(self, when, self._as_fire, timer, callback, *args, context=context)
+        if timer is not None:
+            timer.handle = handle
+            st.timers.append(timer)
+        return handle
+
+    def _as_fire(self, timer, callback, *args):
+        """A timer's callback: what it wakes was woken by a timer."""
+        if timer is not None and timer.live:
+            timer.live = False
+            REC.emit("resource_close", timer.res)
+        self._as_via = _WAKE_TIMER
+        try:
+            callback(*args)
+        finally:
+            self._as_via = 0
+
+    def call_soon_threadsafe(self, callback, *args, context=None):
+        if REC is None or not REC.active:
+            return super().call_soon_threadsafe(callback, *args, context=context)
+        return super().call_soon_threadsafe(
+            self._as_from_thread, callback, *args, context=context
+        )
+
+    def _as_from_thread(self, callback, *args):
+        """A callback another thread handed over: what it wakes was woken by a thread."""
+        self._as_via = _WAKE_THREAD
+        try:
+            callback(*args)
+        finally:
+            self._as_via = 0
 
     def run_in_executor(self, executor, func, *args):
         rec = REC
@@ -660,14 +715,6 @@ class _Loop(asyncio.SelectorEventLoop):
 _call_soon = asyncio.base_events.BaseEventLoop.call_soon
 _call_at = asyncio.base_events.BaseEventLoop.call_at
 _ROOTS = []
-
-
-def _fire(timer, callback, *args):
-    timer.live = False
-    rec = REC
-    if rec.active:
-        rec.emit("resource_close", timer.res)
-    callback(*args)
 
 
 def _callable_name(func):
@@ -824,12 +871,14 @@ def shield(arg):
 
 
 async def wait(fs, *args, **kwargs):
-    res = _wait_resource("wait for %d" % len(fs)) if REC.active else None
+    label = "wait for %d" % len(fs) if hasattr(fs, "__len__") else "wait"
+    res = _wait_resource(label) if REC.active else None
     return await _noted(res, 0, _ORIG["wait"](fs, *args, **kwargs))
 
 
 async def wait_for(fut, timeout, *args, **kwargs):
-    res = _wait_resource("wait_for (timeout %s s)" % (timeout,)) if REC.active else None
+    label = "wait_for" if timeout is None else "wait_for (timeout %s s)" % (timeout,)
+    res = _wait_resource(label) if REC.active else None
     return await _noted(res, 0, _ORIG["wait_for"](fut, timeout, *args, **kwargs))
 
 
