@@ -444,6 +444,9 @@ fn a_loop_that_never_yields_is_stopped_at_the_time_limit() {
 #[test]
 fn learner_text_has_its_control_characters_shown() {
     let r = record_with("noisy.py", &[], virtual_options());
+    let args = record_with("breakfast.py", &["\x1b[2J"], virtual_options());
+    let header = &args.run.trace.as_ref().unwrap().header;
+    assert_eq!(header.knobs["args"], "\\x1b[2J");
     assert_eq!(r.run.ending, Ending::Returned);
     assert!(
         r.output.contains("clear \\x1b[2J bell \\x07 done"),

@@ -638,7 +638,10 @@ pub fn make_visible(trace: &mut Trace) {
         t.name = visible(&t.name, false);
         place(&mut t.spawned_at);
     }
+    // The program can write on the trace's descriptor itself: nothing in it is trusted.
     for r in &mut trace.resources {
+        r.concrete_type = visible(&r.concrete_type, false);
+        r.kind = visible(&r.kind, false);
         r.label = r.label.as_deref().map(|l| visible(l, false));
         place(&mut r.created_at);
     }
@@ -654,6 +657,12 @@ pub fn make_visible(trace: &mut Trace) {
         .map(|(k, v)| (visible(&k, false), visible_json(v)))
         .collect();
     trace.header.scenario = visible(&trace.header.scenario, false);
+    trace.header.title = visible(&trace.header.title, false);
+    let knobs = std::mem::take(&mut trace.header.knobs);
+    trace.header.knobs = knobs
+        .into_iter()
+        .map(|(k, v)| (visible(&k, false), visible(&v, false)))
+        .collect();
 }
 
 fn visible_json(value: serde_json::Value) -> serde_json::Value {
