@@ -29,6 +29,7 @@ How asyncio maps onto the trace (the same event kinds tokio's recorder writes):
 import asyncio
 import atexit
 import builtins
+import concurrent.futures
 import functools
 import json
 import os
@@ -689,7 +690,10 @@ class _Loop(asyncio.SelectorEventLoop):
 
     def run_in_executor(self, executor, func, *args):
         rec = REC
-        if rec is None or not rec.active:
+        # Only threads are recorded: a process pool's workers run without the recorder (and
+        # could not unpickle the wrapper).
+        threads = executor is None or isinstance(executor, concurrent.futures.ThreadPoolExecutor)
+        if rec is None or not rec.active or not threads:
             return super().run_in_executor(executor, func, *args)
         name = _callable_name(func)
         parent = self._as_current
