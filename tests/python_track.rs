@@ -3,7 +3,8 @@
 //!
 //! Runs are on the virtual clock, so times are exact: nothing here depends on how fast the
 //! machine is. The only wall-clock facts checked are lower bounds (a `time.sleep(0.2)` step
-//! lasts at least 0.2 s). These tests need `python3` (3.9 or newer) on PATH, and fail without it.
+//! lasts at least 0.2 s). These tests need `python3` (3.9 or newer) on PATH, and fail without it;
+//! `ASYNCSCOPE_TEST_PYTHON=PATH` runs the recorded programs with another interpreter.
 
 mod binary;
 
@@ -18,7 +19,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 fn interpreter() -> Interpreter {
-    python::find_python(None).unwrap_or_else(|e| {
+    let asked =
+        std::env::var_os("ASYNCSCOPE_TEST_PYTHON").map(PathBuf::from);
+    python::find_python(asked.as_deref()).unwrap_or_else(|e| {
         panic!("the Python track's tests need python3 3.9 or newer on PATH: {e}")
     })
 }

@@ -71,18 +71,20 @@ _TIMEOUT_TYPES = tuple(
 )
 _get_running_loop = asyncio.events._get_running_loop
 
-# What schedules a task's step: C asyncio's step wrapper (its type, learned on first sight), or
-# a wake-up callback bound to the task. Other bound methods of a task (`loop.call_soon(t.cancel)`)
-# are not steps.
+# What schedules a task's step: C asyncio's step (and, before 3.10, wake-up) wrapper, its type
+# learned on first sight, or a wake-up callback bound to the task. Other bound methods of a task
+# (`loop.call_soon(task.cancel)`) are not steps.
 _STEP = [None]
 _STEP_NAMES = frozenset(("task_wakeup", "__step", "__wakeup", "_Task__step", "_Task__wakeup"))
+_STEP_TYPES = frozenset(("TaskStepMethWrapper", "TaskWakeupMethWrapper"))
 
 
 def _is_step(callback):
     if getattr(callback, "__name__", None) in _STEP_NAMES:
         return True
-    if type(callback).__name__ == "TaskStepMethWrapper":
-        _STEP[0] = type(callback)
+    if type(callback).__name__ in _STEP_TYPES:
+        if type(callback).__name__ == "TaskStepMethWrapper":
+            _STEP[0] = type(callback)
         return True
     return False
 
@@ -192,6 +194,9 @@ class _Recorder:
         self.timed_out = False
         self.too_big = False
         self.vclock = 0.0
+        # Tasks of the program not yet ended: once none is left after the program's end, the
+        # loop only runs asyncio's own clean-up, which waits in real time.
+        self.alive = 0
         self.thread_idx()
 
     # ---- definitions (rare: under the lock, numbered in order) ----
@@ -435,7 +440,9 @@ class _Selector(selectors.DefaultSelector):
         if loop is None or rec is None:
             return super().select(timeout)
         rec.flush()
-        if not rec.virtual:
+        if not rec.virtual or (rec.run_ended and not rec.timed_out and rec.alive == 0):
+            # Real time, or asyncio.run's clean-up after the program (3.12's wait for the
+            # default executor's threads has a timer of 300 s that must not jump).
             return super().select(timeout)
         ready = super().select(0)
         if ready:
@@ -564,6 +571,7 @@ class _Loop(asyncio.SelectorEventLoop):
         )
         if root:
             _ROOTS.append(idx)
+        rec.alive += 1
         st = _TaskState(idx)
         _track(task, st)
         return st
@@ -611,6 +619,7 @@ class _Loop(asyncio.SelectorEventLoop):
                 flag = _OUTCOME_COMPLETED
             _ev(("outcome", _now(), st.idx, th, flag))
             _ev(("poll_end", _now(), st.idx, th, 0))
+            REC.alive -= 1
             for timer in st.timers:
                 if timer.live:
                     timer.live = False
