@@ -994,6 +994,14 @@ def _main():
     limit = float(env.pop("ASYNCSCOPE_TIME_LIMIT", "30"))
     UNIT = float(env.pop("ASYNCSCOPE_UNIT", "1"))
     os.set_inheritable(fd, False)
+    try:
+        # A wider pipe (Linux): the loop hands a batch over and goes on, instead of waiting for
+        # asyncscope to be scheduled and read it, which on a busy machine can take milliseconds.
+        import fcntl
+
+        fcntl.fcntl(fd, getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
+    except (ImportError, OSError):
+        pass
 
     REC = _Recorder(fd, header, virtual, limit)
     _install()
