@@ -2,10 +2,10 @@
 
 `asyncscope py` writes this file into a private folder beside a two-line launcher and runs
 `python FOLDER/launch.py FILE ARGS...`: the folder is then first on sys.path, so the program's
-`import asyncscope` finds this module (already imported, with the recorder running). The program's event loop is
-then recorded in asyncscope's trace format (JSON lines, read by the Rust side with the same
-reader as every other trace) on the descriptor asyncscope opened, and how the program ended is
-written to a status file in that folder.
+`import asyncscope` finds this module (already imported, with the recorder running). The
+program's event loop is then recorded in asyncscope's trace format (JSON lines, read by the Rust
+side with the same reader as every other trace) on the descriptor asyncscope opened, and how the
+program ended is written to a status file in that folder.
 
 For the program itself:
     asyncscope.mark("text")      a labelled moment on the current task's lane
@@ -761,7 +761,7 @@ def _job(idx, func, *args):
 
 
 async def _noted(res, flag, awaitable):
-    """Await `awaitable` as a wait on resource `res`: if the step blocks in it, the trace says so."""
+    """Await `awaitable` as a wait on resource `res`: a step that blocks in it says so."""
     st = _current_state()
     if st is None or res is None or not REC.active:
         return await awaitable
@@ -939,7 +939,8 @@ def _install():
 
         asyncio.TaskGroup = asyncio.taskgroups.TaskGroup = TaskGroup
     # Only the public names: asyncio's own uses (asyncio.run's clean-up gather) stay as they are.
-    for name, fn in (("gather", gather), ("shield", shield), ("wait", wait), ("wait_for", wait_for)):
+    waits = (("gather", gather), ("shield", shield), ("wait", wait), ("wait_for", wait_for))
+    for name, fn in waits:
         _ORIG[name] = getattr(asyncio, name)
         setattr(asyncio, name, fn)
     _ORIG["set_event_loop_policy"] = asyncio.set_event_loop_policy
