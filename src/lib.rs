@@ -29,6 +29,8 @@ pub mod lesson_progress;
 #[cfg(tokio_unstable)]
 pub mod probe;
 #[cfg(tokio_unstable)]
+pub mod python;
+#[cfg(tokio_unstable)]
 pub mod quiz;
 #[cfg(tokio_unstable)]
 pub mod record;

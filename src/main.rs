@@ -37,6 +37,9 @@ enum Command {
     List,
     /// Run a scenario on a recorded tokio runtime and print its timeline.
     Run(cli::scenario::RunArgs),
+    /// Run your own asyncio program (python3) under a recorded event loop and print its
+    /// timeline, e.g. `py main.py --virtual-time -- ARGS`.
+    Py(cli::python::PyArgs),
     /// List the lessons in order.
     Lessons {
         /// Where the lessons are (default: ./lessons).
@@ -99,6 +102,7 @@ fn dispatch(cli: Cli) -> color_eyre::Result<ExitCode> {
         Some(
             Command::List
                 | Command::Run(_)
+                | Command::Py(_)
                 | Command::Lessons { .. }
                 | Command::Lesson(_)
                 | Command::Progress(_)
@@ -123,6 +127,7 @@ fn dispatch(cli: Cli) -> color_eyre::Result<ExitCode> {
             cli::terminal_width().unwrap_or(80) as usize,
         )),
         Some(Command::Run(args)) => scenario::run(args),
+        Some(Command::Py(args)) => cli::python::run(args),
         Some(Command::Lessons { lessons }) => lesson::list_lessons(lessons),
         Some(Command::Lesson(args)) => lesson::show_lesson(args),
         Some(Command::Progress(args)) => lesson::progress(args),

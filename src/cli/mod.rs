@@ -1,8 +1,10 @@
 //! The commands, one file per group: scenarios (`list`, `run`), lessons (`lessons`, `lesson`,
-//! `progress`), exercises (`exercises`, `check`, `hint`, `watch`, `reset`) and the TUI.
+//! `progress`), exercises (`exercises`, `check`, `hint`, `watch`, `reset`), Python programs
+//! (`py`) and the TUI.
 
 pub mod exercise;
 pub mod lesson;
+pub mod python;
 pub mod scenario;
 pub mod tui;
 

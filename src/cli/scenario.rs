@@ -24,18 +24,8 @@ pub struct RunArgs {
     /// How many ms of runtime clock one time unit `u` lasts.
     #[arg(long, value_name = "N", default_value_t = 1000.0)]
     unit_ms: f64,
-    /// What to print.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
-    /// Write the export to FILE instead of standard output.
-    #[arg(long, value_name = "FILE")]
-    out: Option<PathBuf>,
-    /// Width of the text timeline, at least 40 (default: the terminal's, or 80).
-    #[arg(long, value_name = "N")]
-    width: Option<u16>,
-    /// Also save the recorded trace (JSON lines) to FILE.
-    #[arg(long, value_name = "FILE")]
-    save_trace: Option<PathBuf>,
+    #[command(flatten)]
+    export: ExportArgs,
     /// Let a real `tokio-console` attach while the scenario runs (real clock only; the
     /// address comes from TOKIO_CONSOLE_BIND, default 127.0.0.1:6669).
     #[arg(long)]
@@ -47,6 +37,23 @@ pub struct RunArgs {
     /// Print a saved trace (from --save-trace) instead of running a scenario.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["scenario", "set", "virtual_time", "unit_ms", "console", "console_linger", "save_trace"])]
     load: Option<PathBuf>,
+}
+
+/// How a recorded run is printed and saved: the same for `run` and `py`.
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    /// What to print.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Write the export to FILE instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Width of the text timeline, at least 40 (default: the terminal's, or 80).
+    #[arg(long, value_name = "N")]
+    pub width: Option<u16>,
+    /// Also save the recorded trace (JSON lines) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub save_trace: Option<PathBuf>,
 }
 
 pub fn welcome() -> String {
@@ -111,16 +118,26 @@ pub fn run(args: RunArgs) -> color_eyre::Result<ExitCode> {
         }
     };
 
+    code = code.max(export_timeline(&timeline, &args.export));
+    if args.console {
+        linger(args.console_linger);
+    }
+    Ok(ExitCode::from(code))
+}
+
+/// Prints the export of `timeline` (to `--out`, or standard output); 1 if it could not be
+/// written, else 0.
+pub fn export_timeline(timeline: &Timeline, args: &ExportArgs) -> u8 {
     let width = args.width.unwrap_or_else(|| match &args.out {
         None => terminal_width().unwrap_or(80),
         Some(_) => 80,
     });
-    let text = export::render(&timeline, args.format, width);
+    let text = export::render(timeline, args.format, width);
     match &args.out {
         Some(path) => {
             if let Err(e) = write_atomically(path, text.as_bytes()) {
                 eprintln!("error: could not write {}: {e}", path.display());
-                code = 1;
+                return 1;
             }
         }
         None => {
@@ -131,10 +148,7 @@ pub fn run(args: RunArgs) -> color_eyre::Result<ExitCode> {
                 .and_then(|_| stdout.flush());
         }
     }
-    if args.console {
-        linger(args.console_linger);
-    }
-    Ok(ExitCode::from(code))
+    0
 }
 
 /// Keep the process, and so the console server, alive after the run: tokio-console keeps
@@ -207,7 +221,7 @@ pub fn record(
 
     let trace = scenarios::run(id, &options).map_err(usage_error)?;
     let mut code = 0;
-    if let Some(path) = &args.save_trace
+    if let Some(path) = &args.export.save_trace
         && let Err(e) = jsonl::save(&trace, path)
     {
         eprintln!("error: could not save the trace: {e}");

@@ -12,7 +12,7 @@ pub use queries::{Deadlock, DeadlockLink};
 use crate::trace::{
     Clock, EventKind, Header, OUTCOME_DROPPED, Outcome, ResourceIdx,
     ResourceInfo, ResourceOp, TaskIdx, TaskInfo, TaskKind, ThreadIdx,
-    Trace, WaitFlag,
+    Trace, WaitFlag, WakeFlag,
 };
 use std::collections::BTreeMap;
 
@@ -90,6 +90,27 @@ pub struct WakeAt {
     pub source: WakeSource,
     /// Not reported by tokio but inferred: the block_on task was polled again after idling.
     pub inferred: bool,
+    /// For a wake from outside any task, what it came from, when the runtime said.
+    pub via: Option<WakeVia>,
+}
+
+/// Where a wake from outside any task came from (recorded for asyncio runs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum WakeVia {
+    Timer,
+    Thread,
+}
+
+impl WakeVia {
+    fn from_flag(flag: u8) -> Option<WakeVia> {
+        if flag & WakeFlag::TIMER != 0 {
+            Some(WakeVia::Timer)
+        } else if flag & WakeFlag::THREAD != 0 {
+            Some(WakeVia::Thread)
+        } else {
+            None
+        }
+    }
 }
 
 /// How a task's life ended.
@@ -407,6 +428,7 @@ impl Timeline {
                             at,
                             source,
                             inferred: true,
+                            via: None,
                         });
                     }
                     b.poll_start = Some((at, ev.thread));
@@ -478,6 +500,9 @@ impl Timeline {
                         at,
                         source,
                         inferred: false,
+                        via: (source == WakeSource::Runtime)
+                            .then(|| WakeVia::from_flag(ev.flag))
+                            .flatten(),
                     });
                     let b = &mut building[a as usize];
                     match b.state {

@@ -39,7 +39,7 @@ pub enum EventKind {
     PollStart,
     /// `a` = task.
     PollEnd,
-    /// `a` = the woken task; `flag` = 1 for wake_by_ref. The waker is the task being polled on
+    /// `a` = the woken task; `flag` = [`WakeFlag`] bits. The waker is the task being polled on
     /// `thread`, if any; otherwise the runtime (timer, I/O driver, a deferred yield).
     Wake,
     /// `a` = task: tokio released it (after completion, abort, or at shutdown).
@@ -143,6 +143,18 @@ impl Outcome {
             _ => None,
         }
     }
+}
+
+/// Bits of `flag` on a `Wake`.
+pub struct WakeFlag;
+impl WakeFlag {
+    /// tokio's wake_by_ref.
+    pub const BY_REF: u8 = 1;
+    /// Woken from outside any task by a timer firing (asyncio; tokio's recorder cannot tell).
+    pub const TIMER: u8 = 2;
+    /// Woken from outside any task by another thread (asyncio's `call_soon_threadsafe`: thread
+    /// work handing its result back, or a thread of the program's own).
+    pub const THREAD: u8 = 4;
 }
 
 /// Bits of `flag` on a `ResourcePoll`.
@@ -339,6 +351,10 @@ pub struct Header {
     pub flavor: String,
     #[serde(default)]
     pub workers: usize,
+    /// The runtime that ran the program: absent for tokio, "asyncio" for `asyncscope py`.
+    /// Optional, so traces without it (and readers that do not know it) stay version 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runtime: Option<String>,
 }
 
 impl Header {
@@ -360,6 +376,7 @@ impl Header {
             unit_ms,
             flavor: "current_thread".to_string(),
             workers: 1,
+            runtime: None,
         }
     }
 }
