@@ -18,6 +18,56 @@ pub const TRACE_ENV: &str = "ASYNCSCOPE_TRACE_OUT";
 pub const HAND_BACK_FAILED: &str =
     "asyncscope: could not hand the trace back";
 
+/// Set to a run's recorded `seed` to replay that run's inputs exactly.
+pub const SEED_ENV: &str = "ASYNCSCOPE_SEED";
+
+/// The inputs a kit varies from run to run (job and request lengths), so a solution that
+/// is right only for one fixed input fails. Seeded from [`SEED_ENV`] when it is set, else
+/// afresh; the seed is recorded in the trace as the value `seed`, so grading a given trace is
+/// deterministic and a run can be replayed. (splitmix64: small, and the same on every machine.)
+pub struct Inputs(u64);
+
+impl Inputs {
+    /// The run's inputs; records the seed. Call it inside the recorded run.
+    pub fn for_run() -> Inputs {
+        let seed = std::env::var(SEED_ENV)
+            .ok()
+            .and_then(|s| s.trim().parse::<u64>().ok())
+            .unwrap_or_else(fresh_seed);
+        crate::probe::set_value("seed", seed);
+        Inputs(seed)
+    }
+
+    /// The inputs of a given seed, without recording it (for tests).
+    pub fn from_seed(seed: u64) -> Inputs {
+        Inputs(seed)
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    /// A whole number in `low..=high`.
+    pub fn between(&mut self, low: u64, high: u64) -> u64 {
+        low + self.next_u64() % (high - low + 1)
+    }
+}
+
+/// A seed that differs from run to run; under 2^53 so it survives a JSON reader that keeps
+/// numbers as f64.
+fn fresh_seed() -> u64 {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(0);
+    let mut mix = Inputs(nanos ^ (u64::from(std::process::id()) << 32));
+    mix.next_u64() & ((1 << 53) - 1)
+}
+
 /// How an exercise's code is run.
 #[derive(Clone, Copy, Debug)]
 pub struct Setup {

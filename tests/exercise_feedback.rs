@@ -1,0 +1,203 @@
+//! Verdicts true for every reasonable solution, and messages that name the learner's own
+//! mistake: correct alternatives written another way pass; wrong solutions (including
+//! hard-coded answers) fail with the sentence of their mistake; the wrong solutions that a
+//! fixed input once let through fail on every run, whatever the run's seed.
+//!
+//! The binaries are those of the `asyncscope-solutions` package (`solutions/right/`,
+//! `solutions/wrong/`), built once and run contained like a learner's code.
+
+mod common;
+
+use common::*;
+
+/// Correct alternatives: (exercise, binary).
+const RIGHT: &[(&str, &str)] = &[
+    ("fetch_all", "right_fetch_all_spawn_handles"),
+    ("fetch_all", "right_fetch_all_joinset"),
+    ("forgot_to_await", "right_forgot_to_await_spawn_handles"),
+    ("forgot_to_await", "right_forgot_to_await_joinset"),
+    ("dashboard", "right_dashboard_join_macro"),
+    ("first_answer", "right_first_answer_select_all"),
+    ("deadline", "right_deadline_select"),
+    ("crawler", "right_crawler_buffer_unordered"),
+    ("start_gate", "right_start_gate_semaphore"),
+    ("offload", "right_offload_thread_oneshot"),
+    ("offload", "right_offload_per_block"),
+];
+
+#[test]
+fn correct_alternatives_pass() {
+    for (name, bin) in RIGHT {
+        assert_bin_passes(name, bin);
+    }
+}
+
+/// Wrong solutions: (exercise, binary, failing check, phrase its message must contain).
+const WRONG: &[(&str, &str, &str, &str)] = &[
+    // Awaited only the last handle: another job still ran when run_jobs returned.
+    (
+        "forgot_to_await",
+        "wrong_forgot_to_await_await_last",
+        "all_done:jobs_done",
+        "were still running",
+    ),
+    (
+        "forgot_to_await",
+        "wrong_forgot_to_await_await_last",
+        "no_leaks",
+        "spawned at",
+    ),
+    // Spawned, then blocked the thread: the jobs never got to run before the return.
+    (
+        "forgot_to_await",
+        "wrong_forgot_to_await_spawn_then_block",
+        "all_done:jobs_done",
+        "were spawned",
+    ),
+    (
+        "forgot_to_await",
+        "wrong_forgot_to_await_spawn_and_forget",
+        "all_done:jobs_done",
+        "were spawned",
+    ),
+    (
+        "forgot_to_await",
+        "starter_forgot_to_await",
+        "all_done:jobs_done",
+        "a future does nothing until it is awaited",
+    ),
+    (
+        "forgot_to_await",
+        "starter_forgot_to_await",
+        "total_at_most",
+        "took no time at all",
+    ),
+    (
+        "forgot_to_await",
+        "wrong_forgot_to_await_one_by_one",
+        "total_at_most",
+        "was still waiting on `job",
+    ),
+    // Fixed waves of three: a slot idles while its wave's slowest request runs.
+    (
+        "crawler",
+        "wrong_crawler_waves",
+        "total_at_most",
+        "a slot stood idle",
+    ),
+    // Hard-coded answers: nothing went through the kit's functions.
+    (
+        "fetch_all",
+        "wrong_fetch_all_hard_coded",
+        "waits_overlap",
+        "no `fetch page` wait was recorded",
+    ),
+    (
+        "fetch_all",
+        "wrong_fetch_all_hard_coded",
+        "total_at_most",
+        "took no time at all",
+    ),
+    (
+        "crawler",
+        "wrong_crawler_hard_coded",
+        "waits_overlap",
+        "no `request` wait was recorded",
+    ),
+    (
+        "dashboard",
+        "wrong_dashboard_hard_coded",
+        "waits_overlap",
+        "no `fetch` wait was recorded",
+    ),
+    (
+        "paginate",
+        "wrong_paginate_hard_coded",
+        "values_equal:pages_fetched",
+        "fetched too few pages",
+    ),
+    // Too few pages is not "pages nobody asked for".
+    (
+        "paginate",
+        "wrong_paginate_page_zero",
+        "values_equal:pages_fetched",
+        "pages start at 1",
+    ),
+    // Answered before the deadline is not "when the call finally ends".
+    (
+        "deadline",
+        "wrong_deadline_answers_at_once",
+        "values_equal:took",
+        "answered too early",
+    ),
+    // A select! in a loop restarts its queries.
+    (
+        "first_answer",
+        "wrong_first_answer_select_loop",
+        "total_at_most",
+        "was started 21 times",
+    ),
+    // Waiting for the losers: what it still waited on when it should have been done.
+    (
+        "first_answer",
+        "wrong_first_answer_join_all",
+        "total_at_most",
+        "was still waiting on `query mirror-",
+    ),
+];
+
+#[test]
+fn wrong_solutions_name_their_mistake() {
+    for (name, bin, id, phrase) in WRONG {
+        assert_fails_with(name, bin, id, phrase);
+    }
+}
+
+#[test]
+fn messages_never_give_the_answer_away() {
+    let c = assert_fails_with(
+        "find_the_blocker",
+        "wrong_find_the_blocker_busiest",
+        "values_equal:answer",
+        "you answered",
+    );
+    let f = failures(&c).join("\n");
+    assert!(!f.contains("thumbnailer"), "{f}");
+}
+
+/// Each wrong solution that a fixed input used to let pass fails on every run: the inputs
+/// vary (and are recorded) from run to run.
+#[test]
+fn wrong_solutions_fail_on_every_seed() {
+    let mut seeds = std::collections::BTreeSet::new();
+    for (name, bin, id) in [
+        (
+            "forgot_to_await",
+            "wrong_forgot_to_await_await_last",
+            "all_done:jobs_done",
+        ),
+        ("crawler", "wrong_crawler_waves", "total_at_most"),
+    ] {
+        for _ in 0..20 {
+            let c = check(name, bin);
+            assert!(
+                !c.passed,
+                "{bin} passed: {:#?}",
+                c.timeline.map(|t| t.values)
+            );
+            assert!(
+                failed_ids(&c).iter().any(|f| f == id),
+                "{bin}: {:#?}",
+                failures(&c)
+            );
+            let tl = c.timeline.as_ref().expect("a timeline");
+            seeds.insert(
+                tl.values["seed"].as_u64().expect("the seed is recorded"),
+            );
+        }
+    }
+    assert!(
+        seeds.len() > 20,
+        "the seeds should vary from run to run: {seeds:?}"
+    );
+}
