@@ -153,6 +153,42 @@ fn wrong_solutions_name_their_mistake() {
     }
 }
 
+/// Runs stopped at their time limit say which poll never ended, and whether it computed or
+/// slept, instead of "an endless loop, or a thread blocked forever?".
+#[test]
+fn a_stuck_poll_is_named() {
+    for (name, bin, phrases) in [
+        (
+            "start_gate",
+            "wrong_start_gate_busy_wait",
+            &[
+                "kept the runtime thread computing",
+                "spawned at solutions/wrong/start_gate_busy_wait.rs:14",
+            ][..],
+        ),
+        (
+            "fetch_all",
+            "wrong_fetch_all_block_on",
+            &["one poll of `main`", "blocked the runtime thread"],
+        ),
+        (
+            "forgot_to_await",
+            "wrong_forgot_to_await_thread_sleep",
+            &["one poll of `main`", "asleep in a blocking call"],
+        ),
+    ] {
+        let c = check(name, bin);
+        assert!(!c.passed);
+        let problem = c.run_problem.clone().unwrap_or_default();
+        for phrase in phrases {
+            assert!(
+                problem.contains(phrase),
+                "{bin}: `{phrase}` not in {problem:?}"
+            );
+        }
+    }
+}
+
 #[test]
 fn messages_never_give_the_answer_away() {
     let c = assert_fails_with(

@@ -8,8 +8,12 @@ use crate::scenarios::{
     self, Ctx, Flavor, RunOptions, RunSetup, ScenarioFuture,
 };
 use crate::timeline::Timeline;
+use crate::trace::recorder::PollWatch;
 use crate::trace::{Clock, jsonl, recorder};
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
 
 /// The number of the file descriptor (a pipe) the parent wants the trace on.
 pub const TRACE_ENV: &str = "ASYNCSCOPE_TRACE_OUT";
@@ -106,7 +110,14 @@ pub fn run(setup: &Setup, body: impl FnOnce(Ctx) -> ScenarioFuture) {
         unit_ms: setup.unit_ms,
         knobs: Vec::new(),
     };
-    let trace = match scenarios::run_body(&run_setup, &options, body) {
+    let watched = |_: &_, _: &_| {
+        if let Some(watch) = recorder::watch_current_thread() {
+            start_watchdog(watch);
+        }
+    };
+    let trace = match scenarios::run_body_observed(
+        &run_setup, &options, body, watched,
+    ) {
         Ok(trace) => trace,
         Err(e) => {
             eprintln!("asyncscope: could not run the exercise: {e}");
@@ -137,4 +148,134 @@ pub fn run(setup: &Setup, body: impl FnOnce(Ctx) -> ScenarioFuture) {
             );
         }
     }
+}
+
+/// How long one poll may hold the runtime thread before the watchdog tells: far past any
+/// poll an exercise needs (a few hundred ms at most), and before any exercise's time limit.
+const STUCK_AFTER: Duration = Duration::from_secs(3);
+
+/// How the watchdog's line on stderr starts; the rest is a [`StuckPoll`] as JSON.
+pub const STUCK_POLL: &str = "asyncscope: stuck in one poll: ";
+
+/// A poll that never ended: the run will be stopped at its time limit, and this says where
+/// it was stuck, for the learner.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StuckPoll {
+    /// The task in that poll ("main": the learner's function, called by the kit).
+    pub task: String,
+    /// Where the task was spawned, "file:line", when the learner spawned it.
+    pub spawned_at: Option<String>,
+    /// How long the poll had lasted when the watchdog looked, in seconds.
+    pub seconds: f64,
+    /// Whether the thread was computing (a loop that never yields) rather than asleep in a
+    /// blocking call; `None` when the platform does not say.
+    pub spinning: Option<bool>,
+}
+
+impl StuckPoll {
+    /// The watchdog's report in `stderr`, if it made one.
+    pub fn find(stderr: &str) -> Option<StuckPoll> {
+        stderr
+            .lines()
+            .find_map(|l| l.strip_prefix(STUCK_POLL))
+            .and_then(|json| serde_json::from_str(json).ok())
+    }
+
+    /// One sentence, continuing "your program did not finish within 10 s and was stopped: ".
+    pub fn sentence(&self) -> String {
+        let whose = match (&self.spawned_at, self.task.as_str()) {
+            (Some(at), task) => format!("`{task}` (spawned at {at})"),
+            (None, "main") => {
+                "`main` (your function, called by the kit)".to_string()
+            }
+            (None, task) => format!("`{task}`"),
+        };
+        let held = format!("{:.1} s", self.seconds);
+        match self.spinning {
+            Some(true) => format!(
+                "one poll of {whose} kept the runtime thread computing for {held} without \
+                 reaching an .await that waits: a loop that never yields (busy-polling a flag \
+                 or a `try_recv`?); await the thing itself, or `tokio::task::yield_now().await` \
+                 inside the loop"
+            ),
+            Some(false) => format!(
+                "one poll of {whose} blocked the runtime thread for {held}, asleep in a \
+                 blocking call (`std::thread::sleep`, a std `Mutex`, `block_on` inside async, a \
+                 std channel's `recv`), so nothing else could run; use the async version and \
+                 .await it"
+            ),
+            None => format!(
+                "one poll of {whose} held the runtime thread for {held}, so nothing else could \
+                 run: a blocking call or a loop that never reaches an .await"
+            ),
+        }
+    }
+}
+
+/// Watch the runtime thread (the current one) from a thread of its own: once one poll has
+/// held it for [`STUCK_AFTER`], say on stderr which one, and whether the thread computes or
+/// sleeps. The run goes on until its time limit stops it; then the runner tells the learner.
+fn start_watchdog(watch: Arc<PollWatch>) {
+    let runtime_thread = this_thread_id();
+    let watchdog = std::thread::Builder::new()
+        .name("asyncscope-watchdog".into())
+        .spawn(move || {
+            loop {
+                std::thread::sleep(Duration::from_millis(200));
+                let Some((task, held)) = watch.in_poll() else {
+                    continue;
+                };
+                if held < STUCK_AFTER {
+                    continue;
+                }
+                let spinning = runtime_thread.and_then(|tid| {
+                    // Mostly running when sampled: computing; mostly asleep: blocked.
+                    let mut states = Vec::new();
+                    for _ in 0..10 {
+                        states.extend(thread_state(tid));
+                        std::thread::sleep(Duration::from_millis(20));
+                    }
+                    let running =
+                        states.iter().filter(|s| **s == 'R').count();
+                    (!states.is_empty())
+                        .then(|| running * 2 >= states.len())
+                });
+                // Still the same poll: it was not ending just as we sampled it.
+                match watch.in_poll() {
+                    Some((now, _)) if now.idx == task.idx => {}
+                    _ => continue,
+                }
+                let report = StuckPoll {
+                    task: task.label(),
+                    spawned_at: (task.kind
+                        != crate::trace::TaskKind::BlockOn)
+                        .then_some(task.spawned_at.as_ref())
+                        .flatten()
+                        .map(|l| format!("{}:{}", l.file, l.line)),
+                    seconds: held.as_secs_f64(),
+                    spinning,
+                };
+                if let Ok(json) = serde_json::to_string(&report) {
+                    eprintln!("{STUCK_POLL}{json}");
+                }
+                return;
+            }
+        });
+    // Without a watchdog a stuck run is still stopped at its limit, only told less.
+    drop(watchdog);
+}
+
+/// The kernel's id of the current thread, from `/proc/thread-self` (Linux).
+fn this_thread_id() -> Option<u32> {
+    let link = std::fs::read_link("/proc/thread-self").ok()?;
+    link.file_name()?.to_str()?.parse().ok()
+}
+
+/// The scheduler state of thread `tid` of this process: 'R' running, 'S' asleep, …
+fn thread_state(tid: u32) -> Option<char> {
+    let stat =
+        std::fs::read_to_string(format!("/proc/self/task/{tid}/stat"))
+            .ok()?;
+    // "tid (name) S …": the name may hold spaces and parentheses; the state follows the last ')'.
+    stat.rsplit_once(')')?.1.trim_start().chars().next()
 }

@@ -100,6 +100,18 @@ pub fn check_with(
             checked.passed = checked.checks.iter().all(|c| c.passed);
             checked.timeline = Some(tl);
         }
+        Verdict::TimedOut(limit) => {
+            let mut problem = Verdict::TimedOut(limit).describe();
+            // The watchdog saw one poll that never ended: say which, not "an endless loop?".
+            if let Some(stuck) = harness::StuckPoll::find(&report.stderr) {
+                problem = format!(
+                    "did not finish within {} s and was stopped: {}",
+                    limit.as_secs_f64(),
+                    visible(&stuck.sentence(), false)
+                );
+            }
+            checked.run_problem = Some(problem);
+        }
         other => checked.run_problem = Some(other.describe()),
     }
     checked

@@ -160,13 +160,7 @@ pub struct TaskLine {
 impl TaskLine {
     /// A name for display: its own, or "main" for the runtime's root, or "task N".
     pub fn label(&self) -> String {
-        if !self.info.name.is_empty() {
-            self.info.name.clone()
-        } else if self.info.kind == TaskKind::BlockOn {
-            "main".to_string()
-        } else {
-            format!("task {}", self.info.tokio_id)
-        }
+        self.info.label()
     }
 
     fn total(&self, state: TaskState, clock: fn(&Stamp) -> u64) -> u64 {
