@@ -90,7 +90,7 @@ const WRONG: &[(&str, &str, &str, &str)] = &[
         "fetch_all",
         "wrong_fetch_all_hard_coded",
         "waits_overlap",
-        "no `fetch page` wait was recorded",
+        "no `fetch page` wait ever started",
     ),
     (
         "fetch_all",
@@ -102,13 +102,13 @@ const WRONG: &[(&str, &str, &str, &str)] = &[
         "crawler",
         "wrong_crawler_hard_coded",
         "waits_overlap",
-        "no `request` wait was recorded",
+        "no `request` wait ever started",
     ),
     (
         "dashboard",
         "wrong_dashboard_hard_coded",
         "waits_overlap",
-        "no `fetch` wait was recorded",
+        "no `fetch` wait ever started",
     ),
     (
         "paginate",
@@ -136,6 +136,19 @@ const WRONG: &[(&str, &str, &str, &str)] = &[
         "wrong_first_answer_select_loop",
         "total_at_most",
         "was started 21 times",
+    ),
+    // Stuck sending on a full queue, the receiver still unused.
+    (
+        "worker_pool",
+        "wrong_worker_pool_send_first",
+        "finishes",
+        "to send into the full channel `jobs`",
+    ),
+    (
+        "worker_pool",
+        "wrong_worker_pool_send_first",
+        "finishes",
+        "no other task ever received from it",
     ),
     // Waiting for the losers: what it still waited on when it should have been done.
     (

@@ -190,7 +190,8 @@ impl StuckPoll {
             }
             (None, task) => format!("`{task}`"),
         };
-        let held = format!("{:.1} s", self.seconds);
+        // The watchdog looked after a few seconds; the poll went on until the run was stopped.
+        let held = format!("more than {:.0} s", self.seconds.floor());
         match self.spinning {
             Some(true) => format!(
                 "one poll of {whose} kept the runtime thread computing for {held} without \

@@ -218,10 +218,11 @@ impl Check {
                         at: tl.finish_stamp(),
                     }];
                     lints.extend(tl.deadlock().map(Lint::Deadlock));
-                    let words: Vec<String> = lints
+                    let mut words: Vec<String> = lints
                         .iter()
                         .map(|l| l.sentence(tl, true))
                         .collect();
+                    words.extend(stuck_on_channel(tl));
                     (false, words.join(": "))
                 } else {
                     (
@@ -284,14 +285,7 @@ impl Check {
             Check::WaitsOverlap { label, at_least } => {
                 let (peak, count) = peak_waits(tl, label);
                 if count == 0 {
-                    (
-                        false,
-                        format!(
-                            "no `{label}` wait was recorded: the work did not go through the \
-                             kit's functions on the exercise's runtime (a runtime or thread of \
-                             your own is not recorded); call them from the function you were given"
-                        ),
-                    )
+                    (false, no_waits(tl, label))
                 } else if peak >= *at_least {
                     (
                         true,
@@ -637,15 +631,14 @@ fn worst_gap(tl: &Timeline) -> String {
         )
     } else {
         // `main` included: here it is one of the polls that held the thread.
-        let mut names: Vec<String> = tasks
+        let main = tasks
             .iter()
-            .take(3)
-            .map(|&t| format!("`{}`", tl.tasks[t as usize].label()))
-            .collect();
-        if tasks.len() > 3 {
-            names.push(format!("{} more", tasks.len() - 3));
-        }
-        let names = names.join(", ");
+            .any(|&t| tl.tasks[t as usize].info.kind == TaskKind::BlockOn);
+        let names = match (main, lints::by_spawn_site(tl, &tasks)) {
+            (true, others) if others.is_empty() => "`main`".to_string(),
+            (true, others) => format!("`main` and {others}"),
+            (false, others) => others,
+        };
         format!(
             "; in its worst wait ({gap}) {count} polls of {names} held the thread one after \
              another, the longest {} ({whose}'s)",
@@ -789,6 +782,97 @@ fn location_hint(at: Option<&Location>, words: &str) -> String {
         .unwrap_or_default()
 }
 
+/// A task stuck to the end on a channel: sending into a full one, or receiving from an
+/// empty one, and who was at its other end.
+fn stuck_on_channel(tl: &Timeline) -> Option<String> {
+    let end = tl.finish_stamp();
+    let (task, since, r) = tl.scenario_tasks().find_map(|t| {
+        if t.ended.is_some_and(|e| e.rt_ns < end.rt_ns) {
+            return None;
+        }
+        // Just before the end: at the time limit itself the root is polled once more.
+        let iv = t.state_at(end.rt_ns.saturating_sub(1))?;
+        let r = tl.resource(iv.waiting_on?)?;
+        (r.info.kind == "channel").then_some((t, iv.start, r))
+    })?;
+    let queued = r.sent.saturating_sub(r.received);
+    let full = r.info.capacity.is_some_and(|c| u64::from(queued) >= c);
+    // The other tasks that ever waited on this channel: its other end.
+    let others: Vec<u32> = tl
+        .scenario_tasks()
+        .filter(|t| t.info.idx != task.info.idx)
+        .filter(|t| {
+            t.intervals
+                .iter()
+                .any(|iv| iv.waiting_on == Some(r.info.idx))
+        })
+        .map(|t| t.info.idx)
+        .collect();
+    let (doing, other_end) = if full {
+        ("send into the full", "received from it")
+    } else {
+        ("receive from the empty", "sent into it")
+    };
+    let who = if others.is_empty() {
+        format!(
+            "no other task ever {other_end}, so its other end is held where nobody uses it \
+             (start the tasks at the other end before you wait, or give the wait a task of \
+             its own)"
+        )
+    } else {
+        let alive = others
+            .iter()
+            .filter(|&&t| {
+                tl.tasks[t as usize].ended.is_none_or(|e| e > end)
+            })
+            .count();
+        format!(
+            "its other end was used by {}{}",
+            lints::by_spawn_site(tl, &others),
+            if alive == 0 {
+                ", and they had all ended"
+            } else {
+                ""
+            }
+        )
+    };
+    Some(format!(
+        "`{}` waited from {:.2}u to the end to {doing} channel `{}` ({} queued): {who}",
+        task.label(),
+        tl.units(since.rt_ns),
+        r.info.label.as_deref().unwrap_or("?"),
+        queued,
+    ))
+}
+
+/// Tasks spawned by `at` that had not been polled once by then (dropping a task at shutdown
+/// may count as a poll of it, later).
+fn not_run_by(tl: &Timeline, at: Stamp) -> Vec<u32> {
+    tl.scenario_tasks()
+        .filter(|t| t.info.kind == TaskKind::Task && t.spawned <= at)
+        .filter(|t| t.polls.first().is_none_or(|p| p.start > at))
+        .map(|t| t.info.idx)
+        .collect()
+}
+
+/// Why no wait labelled `label` was recorded at all: tasks spawned that never ran, or the
+/// kit's function never awaited on the exercise's runtime.
+fn no_waits(tl: &Timeline, label: &str) -> String {
+    let never_ran = not_run_by(tl, tl.run_end.unwrap_or(tl.end));
+    if never_ran.is_empty() {
+        format!(
+            "no `{label}` wait ever started on the exercise's runtime: the kit's function was \
+             never awaited there (a future built but never awaited, a runtime or thread of your \
+             own, or an answer made up without calling it)"
+        )
+    } else {
+        format!(
+            "no `{label}` wait ever started: the tasks you spawned never ran, {}",
+            lints::by_spawn_site(tl, &never_ran)
+        )
+    }
+}
+
 /// The `all_done` check: pass when the kit counted every piece of work done; otherwise say,
 /// from the trace, which mistake left work undone when `function` returned: work that never
 /// started (a future never awaited), tasks spawned but never polled (the thread was blocked,
@@ -840,21 +924,15 @@ fn all_done(
             ),
         );
     }
-    // Tasks the learner spawned that had not been polled once when their function returned.
-    let unpolled: Vec<u32> = tl
-        .scenario_tasks()
-        .filter(|t| t.info.kind == TaskKind::Task && t.spawned <= returned)
-        .filter(|t| t.polls.first().is_none_or(|p| p.start > returned))
-        .map(|t| t.info.idx)
-        .collect();
+    let unpolled = not_run_by(tl, returned);
     if started.is_empty() && !unpolled.is_empty() {
         return (
             false,
             format!(
-                "the {label}s were spawned ({}) but none had run yet when `{function}` \
+                "the `{label}`s were spawned, {}, but none had run yet when `{function}` \
                  returned: a spawned task runs only when the runtime thread is free, so await \
                  their JoinHandles instead of blocking or returning",
-                lints::names(tl, &unpolled)
+                lints::by_spawn_site(tl, &unpolled)
             ),
         );
     }

@@ -237,6 +237,9 @@ pub struct ResourceLine {
     pub closed: Option<Stamp>,
     /// For a mutex: who held it from when (`None`: released).
     pub holders: Vec<(Stamp, Option<TaskIdx>)>,
+    /// For a channel: messages sent into it and received from it, over the whole run.
+    pub sent: u32,
+    pub received: u32,
 }
 
 impl ResourceLine {
@@ -329,6 +332,8 @@ impl Timeline {
                 created: Stamp::default(),
                 closed: None,
                 holders: Vec::new(),
+                sent: 0,
+                received: 0,
             })
             .collect();
         let mut in_poll: Vec<Vec<TaskIdx>> =
@@ -539,6 +544,12 @@ impl Timeline {
                             .push((at, current)),
                         Some(ResourceOp::Unlocked) => {
                             resources[a as usize].holders.push((at, None))
+                        }
+                        Some(ResourceOp::Sent) => {
+                            resources[a as usize].sent += 1
+                        }
+                        Some(ResourceOp::Received) => {
+                            resources[a as usize].received += 1
                         }
                         _ => {}
                     }

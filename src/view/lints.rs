@@ -270,7 +270,7 @@ pub fn names(tl: &Timeline, tasks: &[TaskIdx]) -> String {
 /// Each task by its name and the line that spawned it, grouped by that line: "`query
 /// mirror-a` and `query mirror-c` (spawned at first_answer.rs:12), 3 unnamed tasks (spawned
 /// at x.rs:20)". An unnamed task's tokio id means nothing to a learner: its line does.
-fn by_spawn_site(tl: &Timeline, tasks: &[TaskIdx]) -> String {
+pub fn by_spawn_site(tl: &Timeline, tasks: &[TaskIdx]) -> String {
     // (where, named tasks' names, unnamed count), in the order first seen.
     let mut sites: Vec<(Option<String>, Vec<String>, usize)> = Vec::new();
     for t in learner_tasks(tl, tasks) {
