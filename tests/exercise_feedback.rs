@@ -23,6 +23,11 @@ const RIGHT: &[(&str, &str)] = &[
     ("start_gate", "right_start_gate_semaphore"),
     ("offload", "right_offload_thread_oneshot"),
     ("offload", "right_offload_per_block"),
+    ("bank", "right_bank_reverse_order"),
+    ("retry", "right_retry_for_loop"),
+    ("paginate", "right_paginate_item_buffer"),
+    ("worker_pool", "right_worker_pool_spawn_handles"),
+    ("shutdown", "right_shutdown_select_deadline"),
 ];
 
 #[test]
@@ -115,6 +120,18 @@ const WRONG: &[(&str, &str, &str, &str)] = &[
         "wrong_paginate_hard_coded",
         "values_equal:pages_fetched",
         "fetched too few pages",
+    ),
+    (
+        "first_answer",
+        "wrong_first_answer_hard_coded",
+        "value_is:replies_received",
+        "never received a reply",
+    ),
+    (
+        "first_answer",
+        "wrong_first_answer_hard_coded",
+        "waits_overlap",
+        "no `query` wait ever started",
     ),
     // Too few pages is not "pages nobody asked for".
     (

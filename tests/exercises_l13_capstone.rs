@@ -178,7 +178,7 @@ fn capstone() {
         "capstone",
         "wrong_capstone_blocking_render",
         "lag_below",
-        "the longest poll was `renderer`'s",
+        "poll of `renderer` held the thread",
     );
     assert_eq!(failed_ids(&c), ["lag_below"]);
     assert_fails_with(

@@ -44,6 +44,9 @@ pub enum Check {
         key: String,
         is: serde_json::Value,
         message: String,
+        /// Said instead of `message` when the value falls short of `is` (see `ValuesEqual`).
+        #[serde(default)]
+        fewer: Option<String>,
     },
     /// At least `at_least` of the waits labelled `label…` were in flight at the same time.
     WaitsOverlap { label: String, at_least: usize },
@@ -271,9 +274,20 @@ impl Check {
                 done,
                 expected,
             } => all_done(tl, label, function, done, expected),
-            Check::ValueIs { key, is, message } => match tl.values.get(key)
-            {
+            Check::ValueIs {
+                key,
+                is,
+                message,
+                fewer,
+            } => match tl.values.get(key) {
                 Some(v) if v == is => (true, format!("{key} is {v}")),
+                Some(v) if fewer.is_some() && at_most(v, is) => (
+                    false,
+                    format!(
+                        "{} ({key} is {v}, expected {is})",
+                        fewer.as_deref().unwrap_or(message)
+                    ),
+                ),
                 Some(v) => (
                     false,
                     format!("{message} ({key} is {v}, expected {is})"),
