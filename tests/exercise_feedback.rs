@@ -219,6 +219,19 @@ fn a_stuck_poll_is_named() {
     }
 }
 
+/// `process::exit` in the learner's code is called an exit, not a missing call to `run`.
+#[test]
+fn an_exit_is_called_an_exit() {
+    let c = check("fetch_all", "wrong_fetch_all_exit");
+    assert!(!c.passed);
+    let problem = c.run_problem.unwrap_or_default();
+    assert!(
+        problem.contains("in the middle of its run")
+            && problem.contains("process::exit"),
+        "{problem}"
+    );
+}
+
 #[test]
 fn messages_never_give_the_answer_away() {
     let c = assert_fails_with(

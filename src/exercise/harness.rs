@@ -98,6 +98,11 @@ impl Setup {
 /// cannot be written (the parent then reports it).
 pub fn run(setup: &Setup, body: impl FnOnce(Ctx) -> ScenarioFuture) {
     recorder::install(false);
+    if std::env::var_os(TRACE_ENV).is_some() {
+        // Under `check`: lets the runner tell an exit in the middle of the run from a `main`
+        // that never started one.
+        eprintln!("{RUN_STARTED}");
+    }
     let run_setup = RunSetup {
         id: setup.name,
         title: setup.name,
@@ -149,6 +154,9 @@ pub fn run(setup: &Setup, body: impl FnOnce(Ctx) -> ScenarioFuture) {
         }
     }
 }
+
+/// Written to stderr as the run starts, when the trace is to be handed back.
+pub const RUN_STARTED: &str = "asyncscope: the run has started";
 
 /// How long one poll may hold the runtime thread before the watchdog tells: far past any
 /// poll an exercise needs (a few hundred ms at most), and before any exercise's time limit.

@@ -112,6 +112,15 @@ pub fn check_with(
             }
             checked.run_problem = Some(problem);
         }
+        Verdict::Exited(code)
+            if report.stderr.lines().any(|l| l == harness::RUN_STARTED) =>
+        {
+            checked.run_problem = Some(format!(
+                "exited (code {code}) in the middle of its run, before handing it over to be \
+                 graded: a call to `process::exit` ends the program at once; return from your \
+                 function instead"
+            ));
+        }
         other => checked.run_problem = Some(other.describe()),
     }
     checked

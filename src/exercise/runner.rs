@@ -95,9 +95,8 @@ impl Verdict {
                 seconds(*d)
             ),
             Verdict::Panicked(msg) => format!("panicked: {msg}"),
-            Verdict::Exited(0) => "exited (code 0) before handing its run over to be graded: \
-                 a call to `process::exit` ends the program before the run is over, and a \
-                 `main` that no longer calls the kit's `run` never starts one"
+            Verdict::Exited(0) => "ended without handing a run over to be graded: does \
+                 `main` still call the kit's `run`?"
                 .into(),
             Verdict::Exited(code) => format!(
                 "exited with code {code} before handing its run over to be graded (a call to \
