@@ -133,6 +133,20 @@ const WRONG: &[(&str, &str, &str, &str)] = &[
         "waits_overlap",
         "no `query` wait ever started",
     ),
+    // Work on a runtime of its own is not "at most 0 of the 0 waits".
+    (
+        "fetch_all",
+        "wrong_fetch_all_own_runtime",
+        "waits_overlap",
+        "a runtime or thread of your own",
+    ),
+    // Lag made of many polls in a row, each shorter than the lag: all of them are named.
+    (
+        "offload",
+        "wrong_offload_inline_tasks",
+        "lag_below",
+        "8 polls of 8 unnamed tasks (spawned at solutions/wrong/offload_inline_tasks.rs:",
+    ),
     // Too few pages is not "pages nobody asked for".
     (
         "paginate",
@@ -230,6 +244,17 @@ fn an_exit_is_called_an_exit() {
             && problem.contains("process::exit"),
         "{problem}"
     );
+}
+
+/// Two checks never contradict each other in wording, and the run's header names the
+/// exercise once.
+#[test]
+fn one_screen_never_contradicts_itself() {
+    let c = check("fetch_all", "starter_fetch_all");
+    let screen = exercise::describe(&c, 100);
+    assert!(!screen.contains("fetch_all — fetch_all"), "{screen}");
+    assert!(screen.contains("✓ ran to its end"), "{screen}");
+    assert!(!screen.contains("finished in"), "{screen}");
 }
 
 #[test]
