@@ -154,6 +154,19 @@ const WRONG: &[(&str, &str, &str, &str)] = &[
         "values_equal:pages_fetched",
         "pages start at 1",
     ),
+    // Joined the call and the timer instead of racing them: answers when both are done.
+    (
+        "deadline",
+        "wrong_deadline_join",
+        "values_equal:took",
+        "not when the call finally ends",
+    ),
+    (
+        "deadline",
+        "wrong_deadline_join",
+        "total_at_most",
+        "was still waiting on `call-3`",
+    ),
     // Answered before the deadline is not "when the call finally ends".
     (
         "deadline",

@@ -10,7 +10,9 @@ use common::*;
 fn a_recorded_seed_replays_the_same_inputs_and_the_same_grade() {
     // SAFETY: the only test in this binary; no other thread reads the environment yet.
     unsafe { std::env::set_var(SEED_ENV, "12345") };
-    let runs: Vec<_> = (0..2).map(|_| check("crawler", "wrong_crawler_waves")).collect();
+    let runs: Vec<_> = (0..2)
+        .map(|_| check("crawler", "wrong_crawler_waves"))
+        .collect();
     let values: Vec<_> = runs
         .iter()
         .map(|c| c.timeline.as_ref().expect("a timeline").values.clone())
@@ -19,5 +21,8 @@ fn a_recorded_seed_replays_the_same_inputs_and_the_same_grade() {
     for key in ["request_units", "slots_units"] {
         assert_eq!(values[0][key], values[1][key], "{key}");
     }
-    assert_eq!(runs[0].checks, runs[1].checks, "the same grade, word for word");
+    assert_eq!(
+        runs[0].checks, runs[1].checks,
+        "the same grade, word for word"
+    );
 }
