@@ -90,6 +90,12 @@ const WRONG: &[(&str, &str, &str, &str)] = &[
         "total_at_most",
         "a slot stood idle",
     ),
+    (
+        "worker_pool",
+        "wrong_worker_pool_waves",
+        "total_at_most",
+        "a worker stood idle",
+    ),
     // Hard-coded answers: nothing went through the kit's functions.
     (
         "fetch_all",
@@ -294,6 +300,7 @@ fn wrong_solutions_fail_on_every_seed() {
             "all_done:jobs_done",
         ),
         ("crawler", "wrong_crawler_waves", "total_at_most"),
+        ("worker_pool", "wrong_worker_pool_waves", "total_at_most"),
     ] {
         for _ in 0..20 {
             let c = check(name, bin);

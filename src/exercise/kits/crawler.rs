@@ -25,37 +25,6 @@ pub const URLS: usize = 12;
 /// Each URL's request length in tenths of a unit, set when the run starts.
 static TENTHS: OnceLock<BTreeMap<String, u64>> = OnceLock::new();
 
-/// The requests' lengths in tenths of a unit, in the URLs' order: in every three, one slow
-/// request (1.4u to 1.6u) and two quick ones (0.4u to 0.7u), the slow one anywhere among
-/// them. Fixed waves of three then wait for each wave's slow request while two slots idle,
-/// and take clearly longer than a semaphore, whatever the seed.
-pub fn request_tenths(inputs: &mut Inputs, n: usize) -> Vec<u64> {
-    let mut tenths = Vec::with_capacity(n);
-    for wave in (0..n).step_by(LIMIT) {
-        let size = LIMIT.min(n - wave);
-        let slow = inputs.between(0, size as u64 - 1) as usize;
-        for i in 0..size {
-            tenths.push(if i == slow {
-                inputs.between(14, 16)
-            } else {
-                inputs.between(4, 7)
-            });
-        }
-    }
-    tenths
-}
-
-/// How long requests of these lengths take with `LIMIT` slots, each request started in order
-/// as soon as a slot frees up (a semaphore, `buffer_unordered`, a pool of `LIMIT` workers).
-pub fn slots_tenths(tenths: &[u64]) -> u64 {
-    let mut free_at = [0u64; LIMIT];
-    for t in tenths {
-        let slot = free_at.iter_mut().min().expect("LIMIT > 0");
-        *slot += t;
-    }
-    free_at.into_iter().max().unwrap_or(0)
-}
-
 /// Requests started and not yet finished, and the most seen at once.
 static IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
 static MOST_IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
@@ -106,7 +75,8 @@ where
         Box::pin(async move {
             let urls: Vec<String> =
                 (1..=URLS).map(|i| format!("example.com/{i}")).collect();
-            let tenths = request_tenths(&mut Inputs::for_run(), URLS);
+            let tenths =
+                harness::waves_tenths(&mut Inputs::for_run(), URLS, LIMIT);
             let units = |t: u64| t as f64 / 10.0;
             probe::set_value(
                 "request_units",
@@ -114,7 +84,7 @@ where
             );
             probe::set_value(
                 "slots_units",
-                json!(units(slots_tenths(&tenths))),
+                json!(units(harness::slots_tenths(&tenths, LIMIT))),
             );
             let _ = TENTHS.set(urls.iter().cloned().zip(tenths).collect());
             let expected: Vec<String> =
@@ -136,25 +106,4 @@ where
             );
         })
     });
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Waves of three wait for each wave's slowest request: they must miss the bound the
-    /// check allows a semaphore (1.05 × its schedule) on every seed.
-    #[test]
-    fn waves_of_three_are_always_clearly_slower_than_slots() {
-        for seed in 0..5_000 {
-            let t = request_tenths(&mut Inputs::from_seed(seed), URLS);
-            let waves: u64 =
-                t.chunks(LIMIT).map(|w| *w.iter().max().unwrap()).sum();
-            let slots = slots_tenths(&t);
-            assert!(
-                waves as f64 > 1.05 * slots as f64 + 1.0,
-                "seed {seed}: {t:?} waves {waves} slots {slots}"
-            );
-        }
-    }
 }
