@@ -171,6 +171,13 @@ pub fn describe(c: &Checked, width: usize) -> String {
     if !c.passed
         && let Some(tl) = &c.timeline
     {
+        // Inputs that vary per run: how to run these very inputs again.
+        if let Some(seed) = tl.values.get("seed").and_then(|v| v.as_u64()) {
+            s += &format!(
+                "  this run's inputs came from seed {seed}: {}={seed} replays them\n",
+                harness::SEED_ENV
+            );
+        }
         s += "\nyour run:\n";
         s += &visible(
             &export::text::render(tl, width.min(u16::MAX as usize) as u16),
