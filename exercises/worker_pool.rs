@@ -1,9 +1,10 @@
 //! Exercise `worker_pool` — after lesson 09, "Queues and backpressure".
 //!
-//! Process twenty jobs (`process(id)` takes 1u) with a pool of 5 workers: send the jobs into
-//! a channel, let 5 worker tasks take them from it, and close the channel when every job is
-//! sent so the workers stop. Each job must be processed exactly once, 5 at a time (about 4u
-//! in all), and every worker must have ended when `worker_pool` returns.
+//! Process twenty jobs (`process(id)` takes 0.4u to 1.6u, different on every run) with a pool
+//! of 5 workers: send the jobs into a channel, let 5 worker tasks take them from it, and close
+//! the channel when every job is sent so the workers stop. Each job must be processed exactly
+//! once, 5 at a time (a worker takes the next job as soon as it is free), and every worker
+//! must have ended when `worker_pool` returns.
 //! `channel(capacity)` (from the kit) is a bounded mpsc channel whose waits show on your
 //! timeline; `tokio::sync::mpsc` works too.
 //!

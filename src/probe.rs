@@ -130,6 +130,26 @@ pub fn set_value(key: &str, value: impl Into<serde_json::Value>) {
     recorder::set_value(key, value.into());
 }
 
+/// Holds tokio's paused clock still while work the runtime cannot see runs (a rayon job, a
+/// plain `std::thread`), until it is dropped. A paused clock jumps to the next timer whenever
+/// the runtime has nothing to do: without a hold, the heartbeat's 10 ms timer would fire
+/// thousands of times, in no wall time, while the work computes, and a run's time limit
+/// would pass before the work is done. Blocking-pool work holds the paused clock, so a hidden
+/// blocking task (a probe, not drawn) waits until the hold is dropped.
+pub struct ClockHold {
+    _release: std::sync::mpsc::Sender<()>,
+}
+
+/// Hold the paused clock of the runtime behind `handle` (see [`ClockHold`]).
+pub fn hold_paused_clock(handle: &tokio::runtime::Handle) -> ClockHold {
+    let (tx, rx) = std::sync::mpsc::channel::<()>();
+    handle.spawn_blocking(move || {
+        recorder::mark_current_task_as_probe();
+        let _ = rx.recv(); // returns once the sender is dropped
+    });
+    ClockHold { _release: tx }
+}
+
 /// Counts wall time during which every worker thread of the runtime was parked.
 ///
 /// With a paused clock a sleep should take no wall time at all, except while tokio holds the

@@ -37,7 +37,7 @@ fn forgot_to_await() {
     assert_fails_with(
         "forgot_to_await",
         "starter_forgot_to_await",
-        "values_equal:jobs_done",
+        "all_done:jobs_done",
         "a future does nothing until it is awaited",
     );
     assert_fails_with(
@@ -50,7 +50,7 @@ fn forgot_to_await() {
         "forgot_to_await",
         "wrong_forgot_to_await_spawn_and_forget",
         "no_leaks",
-        "nobody waited for it",
+        "nobody waited for",
     );
 }
 

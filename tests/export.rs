@@ -573,7 +573,10 @@ fn text_export_shows_panics_leaks_and_long_names() {
         assert!(crunch.contains('▓'), "{crunch}");
         assert!(text.contains('…'), "the long name is cut:\n{text}");
         let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
-        assert!(flat.contains("warning: leaked: `a-task-with-a-rather-long-name` was still alive"));
+        assert!(flat.contains(
+            "warning: leaked: 1 task was still alive when the run finished, and nobody waited \
+             for it: `a-task-with-a-rather-long-name`"
+        ));
         assert!(flat.contains("0.50u boom: about to fail"));
     }
     let doc = json::to_value(&tl);

@@ -1,8 +1,9 @@
 //! Exercise `crawler` — after lesson 08, "Semaphores and rate limits".
 //!
-//! Crawl twelve URLs. Each `fetch(url)` takes 1u, and the server accepts at most 3
-//! requests at a time. Never have more than 3 in flight, but keep all 3 slots busy:
-//! twelve requests in waves of three take about 4u. Return one page per URL (any order).
+//! Crawl twelve URLs. Each `fetch(url)` takes 0.4u to 1.6u (different on every run), and the
+//! server accepts at most 3 requests at a time. Never have more than 3 in flight, but keep
+//! all 3 slots busy: start the next request as soon as one finishes. Return one page per URL
+//! (any order).
 //!
 //! Check it: `asyncscope check crawler` (or keep `asyncscope watch` running).
 

@@ -1,7 +1,8 @@
 //! Exercise `forgot_to_await` — after lesson 02, "Tasks and the scheduler".
 //!
 //! `run_jobs` should run `n` jobs, all at the same time, and return when every one is done.
-//! Each job waits 1u and then writes itself into the ledger. Right now no job ever runs.
+//! Each job waits 0.5u to 1u (different on every run), then writes itself into the ledger.
+//! Right now no job ever runs.
 //!
 //! Check it: `asyncscope check forgot_to_await`.
 

@@ -100,6 +100,27 @@ pub fn check_with(
             checked.passed = checked.checks.iter().all(|c| c.passed);
             checked.timeline = Some(tl);
         }
+        Verdict::TimedOut(limit) => {
+            let mut problem = Verdict::TimedOut(limit).describe();
+            // The watchdog saw one poll that never ended: say which, not "an endless loop?".
+            if let Some(stuck) = harness::StuckPoll::find(&report.stderr) {
+                problem = format!(
+                    "did not finish within {} s and was stopped: {}",
+                    limit.as_secs_f64(),
+                    visible(&stuck.sentence(), false)
+                );
+            }
+            checked.run_problem = Some(problem);
+        }
+        Verdict::Exited(code)
+            if report.stderr.lines().any(|l| l == harness::RUN_STARTED) =>
+        {
+            checked.run_problem = Some(format!(
+                "exited (code {code}) in the middle of its run, before handing it over to be \
+                 graded: a call to `process::exit` ends the program at once; return from your \
+                 function instead"
+            ));
+        }
         other => checked.run_problem = Some(other.describe()),
     }
     checked
@@ -150,6 +171,13 @@ pub fn describe(c: &Checked, width: usize) -> String {
     if !c.passed
         && let Some(tl) = &c.timeline
     {
+        // Inputs that vary per run: how to run these very inputs again.
+        if let Some(seed) = tl.values.get("seed").and_then(|v| v.as_u64()) {
+            s += &format!(
+                "  this run's inputs came from seed {seed}: {}={seed} replays them\n",
+                harness::SEED_ENV
+            );
+        }
         s += "\nyour run:\n";
         s += &visible(
             &export::text::render(tl, width.min(u16::MAX as usize) as u16),

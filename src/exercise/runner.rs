@@ -95,7 +95,7 @@ impl Verdict {
                 seconds(*d)
             ),
             Verdict::Panicked(msg) => format!("panicked: {msg}"),
-            Verdict::Exited(0) => "ended without handing its run over to be graded: does \
+            Verdict::Exited(0) => "ended without handing a run over to be graded: does \
                  `main` still call the kit's `run`?"
                 .into(),
             Verdict::Exited(code) => format!(

@@ -161,7 +161,8 @@ fn fmt_u(tl: &Timeline, rt_ns: u64) -> String {
 
 fn header(tl: &Timeline, out: &mut Out) {
     let h = &tl.header;
-    if h.title.is_empty() {
+    // An exercise's run is titled with its own name: say it once.
+    if h.title.is_empty() || h.title == h.scenario {
         out.wrapped(&h.scenario, 2);
     } else {
         out.wrapped(&format!("{} — {}", h.scenario, h.title), 2);

@@ -21,12 +21,32 @@ pub enum Check {
         expected: String,
         /// What it means when they differ, for the learner.
         message: String,
+        /// Whether a failure shows the expected value; `false` where it is the answer the
+        /// learner must find (a message never gives the answer away).
+        #[serde(default = "yes")]
+        reveal: bool,
+        /// Said instead of `message` when the value falls short: every number in it at most
+        /// the expected one (too few pages, answered too early), a different mistake.
+        #[serde(default)]
+        fewer: Option<String>,
+    },
+    /// Every wait labelled `label…` (the value `expected` says how many) ran to its end
+    /// before `function` returned (the kit's mark "`function` returned"); the value `done`
+    /// counts those that completed.
+    AllDone {
+        label: String,
+        function: String,
+        done: String,
+        expected: String,
     },
     /// A value the exercise recorded is exactly this.
     ValueIs {
         key: String,
         is: serde_json::Value,
         message: String,
+        /// Said instead of `message` when the value falls short of `is` (see `ValuesEqual`).
+        #[serde(default)]
+        fewer: Option<String>,
     },
     /// At least `at_least` of the waits labelled `label…` were in flight at the same time.
     WaitsOverlap { label: String, at_least: usize },
@@ -73,6 +93,9 @@ pub enum Check {
     },
 }
 
+fn yes() -> bool {
+    true
+}
 fn one() -> f64 {
     1.0
 }
@@ -163,6 +186,7 @@ impl Check {
         match self {
             Check::Finishes => "finishes".into(),
             Check::ValuesEqual { key, .. } => format!("values_equal:{key}"),
+            Check::AllDone { done, .. } => format!("all_done:{done}"),
             Check::ValueIs { key, .. } => format!("value_is:{key}"),
             Check::WaitsOverlap { .. } => "waits_overlap".into(),
             Check::TotalAtMost { .. } => "total_at_most".into(),
@@ -197,25 +221,40 @@ impl Check {
                         at: tl.finish_stamp(),
                     }];
                     lints.extend(tl.deadlock().map(Lint::Deadlock));
-                    let words: Vec<String> = lints
+                    let mut words: Vec<String> = lints
                         .iter()
                         .map(|l| l.sentence(tl, true))
                         .collect();
+                    words.extend(stuck_on_channel(tl));
                     (false, words.join(": "))
                 } else {
-                    (true, format!("finished in {total:.2}u"))
+                    (
+                        true,
+                        "ran to its end: no time-out, no deadlock".into(),
+                    )
                 }
             }
             Check::ValuesEqual {
                 key,
                 expected,
                 message,
+                reveal,
+                fewer,
             } => {
                 let got = tl.values.get(key);
                 let want = tl.values.get(expected);
+                let message = match (got, want, fewer) {
+                    (Some(g), Some(w), Some(fewer)) if at_most(g, w) => {
+                        fewer
+                    }
+                    _ => message,
+                };
                 match (got, want) {
                     (Some(g), Some(w)) if g == w => {
                         (true, format!("`{key}` is as expected"))
+                    }
+                    (Some(g), Some(_)) if !reveal => {
+                        (false, format!("{message} (you answered {g})"))
                     }
                     (Some(g), Some(w)) => (
                         false,
@@ -229,9 +268,26 @@ impl Check {
                     ),
                 }
             }
-            Check::ValueIs { key, is, message } => match tl.values.get(key)
-            {
+            Check::AllDone {
+                label,
+                function,
+                done,
+                expected,
+            } => all_done(tl, label, function, done, expected),
+            Check::ValueIs {
+                key,
+                is,
+                message,
+                fewer,
+            } => match tl.values.get(key) {
                 Some(v) if v == is => (true, format!("{key} is {v}")),
+                Some(v) if fewer.is_some() && at_most(v, is) => (
+                    false,
+                    format!(
+                        "{} ({key} is {v}, expected {is})",
+                        fewer.as_deref().unwrap_or(message)
+                    ),
+                ),
                 Some(v) => (
                     false,
                     format!("{message} ({key} is {v}, expected {is})"),
@@ -242,7 +298,9 @@ impl Check {
             },
             Check::WaitsOverlap { label, at_least } => {
                 let (peak, count) = peak_waits(tl, label);
-                if peak >= *at_least {
+                if count == 0 {
+                    (false, no_waits(tl, label))
+                } else if peak >= *at_least {
                     (
                         true,
                         format!(
@@ -291,6 +349,13 @@ impl Check {
                     _ => None,
                 };
                 match bound {
+                    // Nothing waited at all: a time that shows only that the work never ran.
+                    Some(_) if total == 0.0 => (
+                        false,
+                        "took no time at all: none of the work ran, so there is no time to \
+                         judge yet"
+                            .into(),
+                    ),
                     Some(b) if total <= b + 1e-9 => (
                         true,
                         format!("took {total:.2}u (at most {b:.2}u)"),
@@ -298,10 +363,12 @@ impl Check {
                     Some(b) => (
                         false,
                         format!(
-                            "took {total:.2}u; it should take at most {b:.2}u — {}",
-                            message.as_deref().unwrap_or(
-                                "something waited that could have overlapped"
-                            )
+                            "took {total:.2}u; it should take at most {b:.2}u: {}{}",
+                            too_slow_because(tl, b),
+                            message
+                                .as_deref()
+                                .map(|m| format!("; {m}"))
+                                .unwrap_or_default()
                         ),
                     ),
                     None => (
@@ -482,28 +549,38 @@ impl Check {
                         us as f64 / 1000.0
                     ),
                 ),
-                Some(us) => {
-                    let culprit = longest_runtime_poll(tl)
-                        .map(|(t, p)| {
-                            format!(
-                                "; the longest poll was `{}`'s, {:.0} ms",
-                                tl.tasks[t as usize].label(),
-                                p.wall_ns() as f64 / 1e6
-                            )
-                        })
-                        .unwrap_or_default();
-                    (
-                        false,
-                        format!(
-                            "the runtime fell behind: heartbeat lag p{percentile} was {:.0} ms \
-                             (should stay under {ms} ms){culprit}",
-                            us as f64 / 1000.0
-                        ),
-                    )
-                }
+                Some(us) => (
+                    false,
+                    format!(
+                        "the runtime fell behind: heartbeat lag p{percentile} was {:.0} ms \
+                         (should stay under {ms} ms){}",
+                        us as f64 / 1000.0,
+                        worst_gap(tl)
+                    ),
+                ),
                 None => (false, "there was no heartbeat to measure".into()),
             },
         }
+    }
+}
+
+/// Whether `got` has the shape of `want` with every number in it at most the expected one.
+fn at_most(got: &serde_json::Value, want: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    match (got, want) {
+        (Value::Number(g), Value::Number(w)) => {
+            g.as_f64().zip(w.as_f64()).is_some_and(|(g, w)| g <= w)
+        }
+        (Value::Array(g), Value::Array(w)) => {
+            g.len() == w.len()
+                && g.iter().zip(w).all(|(g, w)| at_most(g, w))
+        }
+        (Value::Object(g), Value::Object(w)) => {
+            g.len() == w.len()
+                && g.iter()
+                    .all(|(k, g)| w.get(k).is_some_and(|w| at_most(g, w)))
+        }
+        _ => false,
     }
 }
 
@@ -520,6 +597,150 @@ fn longest_runtime_poll(tl: &Timeline) -> Option<(u32, PollSpan)> {
         .filter(|t| t.info.kind != TaskKind::Blocking)
         .flat_map(|t| t.polls.iter().map(move |p| (t.info.idx, *p)))
         .max_by_key(|(_, p)| p.wall_ns())
+}
+
+/// What held the runtime thread while the heartbeat waited longest: "; in its worst wait
+/// (451 ms) 6 polls of `main` held the thread one after another, the longest 80 ms". A lag
+/// can be many polls in a row, each shorter than it, so the longest poll alone would not
+/// add up to the lag.
+fn worst_gap(tl: &Timeline) -> String {
+    let Some(tick) = tl.heartbeats.iter().max_by_key(|h| h.lag_us) else {
+        return String::new();
+    };
+    let lag_ns = u64::from(tick.lag_us) * 1000;
+    let (from, to) =
+        (tick.at.wall_ns.saturating_sub(lag_ns), tick.at.wall_ns);
+    let mut tasks: Vec<u32> = Vec::new();
+    let (mut count, mut longest) = (0, None::<(u32, u64)>);
+    for t in tl
+        .scenario_tasks()
+        .filter(|t| t.info.kind != TaskKind::Blocking)
+    {
+        for p in &t.polls {
+            // Polls over a millisecond that overlap the gap: the ones that held the thread.
+            if p.end.wall_ns <= from
+                || p.start.wall_ns >= to
+                || p.wall_ns() < 1_000_000
+            {
+                continue;
+            }
+            count += 1;
+            if !tasks.contains(&t.info.idx) {
+                tasks.push(t.info.idx);
+            }
+            if longest.is_none_or(|(_, ns)| p.wall_ns() > ns) {
+                longest = Some((t.info.idx, p.wall_ns()));
+            }
+        }
+    }
+    let Some((task, ns)) = longest else {
+        return String::new();
+    };
+    let gap = lints::ms(lag_ns);
+    let whose = format!("`{}`", tl.tasks[task as usize].label());
+    if count == 1 {
+        format!(
+            "; in its worst wait ({gap}) one poll of {whose} held the thread for {}",
+            lints::ms(ns)
+        )
+    } else {
+        // `main` included: here it is one of the polls that held the thread.
+        let main = tasks
+            .iter()
+            .any(|&t| tl.tasks[t as usize].info.kind == TaskKind::BlockOn);
+        let names = match (main, lints::by_spawn_site(tl, &tasks)) {
+            (true, others) if others.is_empty() => "`main`".to_string(),
+            (true, others) => format!("`main` and {others}"),
+            (false, others) => others,
+        };
+        format!(
+            "; in its worst wait ({gap}) {count} polls of {names} held the thread one after \
+             another, the longest {} ({whose}'s)",
+            lints::ms(ns)
+        )
+    }
+}
+
+/// Why a run took longer than `bound` units, from its trace: a wait started again and again
+/// (a `select!` in a loop builds its futures afresh each turn), or what the run was still
+/// waiting on when it should have been done.
+fn too_slow_because(tl: &Timeline, bound: f64) -> String {
+    // Labels started more than once: the same work restarted.
+    let mut starts: Vec<(&str, usize, Option<&Location>)> = Vec::new();
+    for r in &tl.resources {
+        if r.info.kind != "wait" {
+            continue;
+        }
+        let Some(label) = r.info.label.as_deref() else {
+            continue;
+        };
+        match starts.iter_mut().find(|(l, ..)| *l == label) {
+            Some(s) => s.1 += 1,
+            None => starts.push((label, 1, r.info.created_at.as_ref())),
+        }
+    }
+    if let Some((label, n, at)) = starts.iter().find(|(_, n, _)| *n > 2) {
+        return format!(
+            "`{label}` was started {n} times, each time dropping the one in flight: a \
+             `select!` in a loop builds its futures afresh on every turn, so create them once, \
+             before the loop, and poll them by `&mut`{}",
+            location_hint(*at, "look at")
+        );
+    }
+    let at_ns = (bound * tl.unit_ns()) as u64;
+    fn waited_on(
+        tl: &Timeline,
+        t: &crate::timeline::TaskLine,
+        at_ns: u64,
+    ) -> Option<(String, Stamp, String, Option<Location>)> {
+        let iv = t.state_at(at_ns)?;
+        let r = tl.resource(iv.waiting_on?)?;
+        Some((t.label(), iv.end, named(&r.info), r.info.created_at.clone()))
+    }
+    // What `main` (the learner's function) was waiting on then; else any task.
+    let main_first = tl
+        .scenario_tasks()
+        .filter(|t| t.info.kind == TaskKind::BlockOn)
+        .chain(
+            tl.scenario_tasks()
+                .filter(|t| t.info.kind != TaskKind::BlockOn),
+        );
+    if let Some((task, until, what, at)) =
+        main_first.filter_map(|t| waited_on(tl, t, at_ns)).next()
+    {
+        return format!(
+            "at {bound:.2}u, when it should have been done, `{task}` was still waiting on \
+             {what} (until {:.2}u){}",
+            tl.units(until.rt_ns),
+            location_hint(at.as_ref(), "started at")
+        );
+    }
+    // Else the labelled waits still in flight then.
+    let open: Vec<&crate::timeline::ResourceLine> = tl
+        .resources
+        .iter()
+        .filter(|r| r.info.kind == "wait" && r.created.rt_ns <= at_ns)
+        .filter(|r| r.closed.is_none_or(|c| c.rt_ns > at_ns))
+        .collect();
+    match open.iter().max_by_key(|r| r.closed.unwrap_or(tl.end)) {
+        Some(r) => format!(
+            "at {bound:.2}u, when it should have been done, {} was still in flight (until \
+             {:.2}u){}",
+            named(&r.info),
+            tl.units(r.closed.unwrap_or(tl.end).rt_ns),
+            location_hint(r.info.created_at.as_ref(), "started at")
+        ),
+        None => "something waited that could have overlapped".into(),
+    }
+}
+
+/// A resource as a learner knows it: "`query mirror-c`" for a labelled wait, else its kind,
+/// label and capacity ("channel jobs (capacity 5)").
+fn named(r: &crate::trace::ResourceInfo) -> String {
+    match &r.label {
+        Some(label) if r.kind == "wait" => format!("`{label}`"),
+        _ => r.describe(),
+    }
 }
 
 /// The lifetimes (created → closed) of waits whose label starts with `label`.
@@ -573,4 +794,168 @@ fn where_hint(tl: &Timeline, label: &str) -> String {
 fn location_hint(at: Option<&Location>, words: &str) -> String {
     at.map(|l| format!(" ({words} {}:{})", l.file, l.line))
         .unwrap_or_default()
+}
+
+/// A task stuck to the end on a channel: sending into a full one, or receiving from an
+/// empty one, and who was at its other end.
+fn stuck_on_channel(tl: &Timeline) -> Option<String> {
+    let end = tl.finish_stamp();
+    let (task, since, r) = tl.scenario_tasks().find_map(|t| {
+        if t.ended.is_some_and(|e| e.rt_ns < end.rt_ns) {
+            return None;
+        }
+        // Just before the end: at the time limit itself the root is polled once more.
+        let iv = t.state_at(end.rt_ns.saturating_sub(1))?;
+        let r = tl.resource(iv.waiting_on?)?;
+        (r.info.kind == "channel").then_some((t, iv.start, r))
+    })?;
+    let queued = r.sent.saturating_sub(r.received);
+    let full = r.info.capacity.is_some_and(|c| u64::from(queued) >= c);
+    // The other tasks that ever waited on this channel: its other end.
+    let others: Vec<u32> = tl
+        .scenario_tasks()
+        .filter(|t| t.info.idx != task.info.idx)
+        .filter(|t| {
+            t.intervals
+                .iter()
+                .any(|iv| iv.waiting_on == Some(r.info.idx))
+        })
+        .map(|t| t.info.idx)
+        .collect();
+    let (doing, other_end) = if full {
+        ("send into the full", "received from it")
+    } else {
+        ("receive from the empty", "sent into it")
+    };
+    let who = if others.is_empty() {
+        format!(
+            "no other task ever {other_end}, so its other end is held where nobody uses it \
+             (start the tasks at the other end before you wait, or give the wait a task of \
+             its own)"
+        )
+    } else {
+        let alive = others
+            .iter()
+            .filter(|&&t| {
+                tl.tasks[t as usize].ended.is_none_or(|e| e > end)
+            })
+            .count();
+        format!(
+            "its other end was used by {}{}",
+            lints::by_spawn_site(tl, &others),
+            if alive == 0 {
+                ", and they had all ended"
+            } else {
+                ""
+            }
+        )
+    };
+    Some(format!(
+        "`{}` waited from {:.2}u to the end to {doing} channel `{}` ({} queued): {who}",
+        task.label(),
+        tl.units(since.rt_ns),
+        r.info.label.as_deref().unwrap_or("?"),
+        queued,
+    ))
+}
+
+/// Tasks spawned by `at` that had not been polled once by then (dropping a task at shutdown
+/// may count as a poll of it, later).
+fn not_run_by(tl: &Timeline, at: Stamp) -> Vec<u32> {
+    tl.scenario_tasks()
+        .filter(|t| t.info.kind == TaskKind::Task && t.spawned <= at)
+        .filter(|t| t.polls.first().is_none_or(|p| p.start > at))
+        .map(|t| t.info.idx)
+        .collect()
+}
+
+/// Why no wait labelled `label` was recorded at all: tasks spawned that never ran, or the
+/// kit's function never awaited on the exercise's runtime.
+fn no_waits(tl: &Timeline, label: &str) -> String {
+    let never_ran = not_run_by(tl, tl.run_end.unwrap_or(tl.end));
+    if never_ran.is_empty() {
+        format!(
+            "no `{label}` wait ever started on the exercise's runtime: the kit's function was \
+             never awaited there (a future built but never awaited, a runtime or thread of your \
+             own, or an answer made up without calling it)"
+        )
+    } else {
+        format!(
+            "no `{label}` wait ever started: the tasks you spawned never ran, {}",
+            lints::by_spawn_site(tl, &never_ran)
+        )
+    }
+}
+
+/// The `all_done` check: pass when the kit counted every piece of work done; otherwise say,
+/// from the trace, which mistake left work undone when `function` returned: work that never
+/// started (a future never awaited), tasks spawned but never polled (the thread was blocked,
+/// or nobody awaited them), or work still running (only some of it was awaited).
+fn all_done(
+    tl: &Timeline,
+    label: &str,
+    function: &str,
+    done: &str,
+    expected: &str,
+) -> (bool, String) {
+    let count =
+        |key: &str| tl.values.get(key).and_then(serde_json::Value::as_u64);
+    let (Some(done), Some(expected)) = (count(done), count(expected))
+    else {
+        return (
+            false,
+            format!(
+                "`{function}` never returned, so no `{label}` was counted"
+            ),
+        );
+    };
+    if done == expected {
+        return (
+            true,
+            format!(
+                "all {expected} `{label}`s ran to their end before `{function}` returned"
+            ),
+        );
+    }
+    let mark = format!("{function} returned");
+    let returned = tl
+        .marks
+        .iter()
+        .find(|m| m.text == mark)
+        .map_or(tl.end, |m| m.at);
+    let started: Vec<(Stamp, Stamp)> =
+        waits(tl, label).filter(|(s, _)| *s <= returned).collect();
+    let running = started.iter().filter(|(_, e)| *e > returned).count();
+    let at = where_hint(tl, label);
+    if running > 0 {
+        return (
+            false,
+            format!(
+                "`{function}` returned at {:.2}u while {running} of the {expected} `{label}`s \
+                 were still running: wait for every one of them (each JoinHandle, or \
+                 `join_all`), not only some{at}",
+                tl.units(returned.rt_ns)
+            ),
+        );
+    }
+    let unpolled = not_run_by(tl, returned);
+    if started.is_empty() && !unpolled.is_empty() {
+        return (
+            false,
+            format!(
+                "the `{label}`s were spawned, {}, but none had run yet when `{function}` \
+                 returned: a spawned task runs only when the runtime thread is free, so await \
+                 their JoinHandles instead of blocking or returning",
+                lints::by_spawn_site(tl, &unpolled)
+            ),
+        );
+    }
+    (
+        false,
+        format!(
+            "only {} of the {expected} `{label}`s ever ran: a future does nothing until it is \
+             awaited or spawned{at}",
+            started.len()
+        ),
+    )
 }

@@ -3,7 +3,7 @@
 
 use super::{Ctx, KnobKind, KnobSpec, Knobs, Scenario, current_thread};
 use crate::probe;
-use crate::trace::{Clock, recorder};
+use crate::trace::Clock;
 use tokio::sync::oneshot;
 use tokio::time::sleep;
 
@@ -126,24 +126,9 @@ async fn run(ctx: Ctx, knobs: Knobs) {
 }
 
 /// Keeps tokio's paused clock still while a rayon job runs (asyncscope
-/// plumbing, not part of the lesson). A paused clock jumps to the next
-/// timer whenever the runtime has nothing to do, and tokio cannot see
-/// rayon's threads: without this the heartbeat's 10 ms timer would fire
-/// thousands of times, in no wall time, while the job computes.
-/// Blocking-pool work holds the paused clock, so a hidden blocking task (a
-/// probe, not drawn) waits until the hold is dropped.
-struct ClockHold {
-    _release: std::sync::mpsc::Sender<()>,
-}
-
-fn hold_paused_clock(ctx: &Ctx) -> Option<ClockHold> {
-    if ctx.clock != Clock::Paused {
-        return None;
-    }
-    let (tx, rx) = std::sync::mpsc::channel::<()>();
-    tokio::task::spawn_blocking(move || {
-        recorder::mark_current_task_as_probe();
-        let _ = rx.recv(); // returns once the sender is dropped
-    });
-    Some(ClockHold { _release: tx })
+/// plumbing, not part of the lesson): see [`probe::hold_paused_clock`].
+fn hold_paused_clock(ctx: &Ctx) -> Option<probe::ClockHold> {
+    (ctx.clock == Clock::Paused).then(|| {
+        probe::hold_paused_clock(&tokio::runtime::Handle::current())
+    })
 }

@@ -491,7 +491,9 @@ pub fn run_body(
     run_body_observed(setup, options, body, |_, _| {})
 }
 
-fn run_body_observed(
+/// [`run_body`], calling `observe` on the runtime's thread, recording, just before the body
+/// starts.
+pub fn run_body_observed(
     setup: &RunSetup,
     options: &RunOptions,
     body: impl FnOnce(Ctx) -> ScenarioFuture,

@@ -181,13 +181,7 @@ pub struct TaskLine {
 impl TaskLine {
     /// A name for display: its own, or "main" for the runtime's root, or "task N".
     pub fn label(&self) -> String {
-        if !self.info.name.is_empty() {
-            self.info.name.clone()
-        } else if self.info.kind == TaskKind::BlockOn {
-            "main".to_string()
-        } else {
-            format!("task {}", self.info.tokio_id)
-        }
+        self.info.label()
     }
 
     fn total(&self, state: TaskState, clock: fn(&Stamp) -> u64) -> u64 {
@@ -266,6 +260,9 @@ pub struct ResourceLine {
     pub created_by: Option<TaskIdx>,
     /// For a mutex: who held it from when (`None`: released).
     pub holders: Vec<(Stamp, Option<TaskIdx>)>,
+    /// For a channel: messages sent into it and received from it, over the whole run.
+    pub sent: u32,
+    pub received: u32,
 }
 
 impl ResourceLine {
@@ -359,6 +356,8 @@ impl Timeline {
                 closed: None,
                 created_by: None,
                 holders: Vec::new(),
+                sent: 0,
+                received: 0,
             })
             .collect();
         let mut in_poll: Vec<Vec<TaskIdx>> =
@@ -574,6 +573,12 @@ impl Timeline {
                             .push((at, current)),
                         Some(ResourceOp::Unlocked) => {
                             resources[a as usize].holders.push((at, None))
+                        }
+                        Some(ResourceOp::Sent) => {
+                            resources[a as usize].sent += 1
+                        }
+                        Some(ResourceOp::Received) => {
+                            resources[a as usize].received += 1
                         }
                         _ => {}
                     }

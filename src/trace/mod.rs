@@ -256,6 +256,19 @@ pub struct TaskInfo {
     pub probe: bool,
 }
 
+impl TaskInfo {
+    /// A name for display: its own, or "main" for the runtime's root, or "task N".
+    pub fn label(&self) -> String {
+        if !self.name.is_empty() {
+            self.name.clone()
+        } else if self.kind == TaskKind::BlockOn {
+            "main".to_string()
+        } else {
+            format!("task {}", self.tokio_id)
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResourceInfo {
     pub idx: ResourceIdx,

@@ -17,6 +17,7 @@ use super::{
 };
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id};
@@ -222,6 +223,54 @@ struct ThreadSink {
     last_resource: Option<ResourceIdx>,
     last_runtime_ns: u64,
     last_flush_ns: u64,
+    /// Set on the one thread a watchdog watches (see [`watch_current_thread`]).
+    watched: Option<Arc<PollWatch>>,
+}
+
+/// The poll in progress on a watched thread, for a watchdog on another thread to read: a run
+/// stopped at its time limit can then say which task's poll never ended, where that task was
+/// spawned, and since when. Two atomic stores per poll, on that thread only.
+pub struct PollWatch {
+    shared: Arc<SessionShared>,
+    /// Index + 1 of the task in poll; 0 when none.
+    task: AtomicU32,
+    /// When that poll started, in the session's wall ns.
+    since_ns: AtomicU64,
+}
+
+impl PollWatch {
+    /// The task in poll on the watched thread, and for how long it has been in that poll.
+    pub fn in_poll(&self) -> Option<(TaskInfo, std::time::Duration)> {
+        let task = self.task.load(Ordering::Acquire).checked_sub(1)?;
+        let since = self.since_ns.load(Ordering::Acquire);
+        let info = self
+            .shared
+            .tables
+            .lock()
+            .ok()?
+            .tasks
+            .get(task as usize)?
+            .clone();
+        let now = self.shared.wall_ns();
+        Some((
+            info,
+            std::time::Duration::from_nanos(now.saturating_sub(since)),
+        ))
+    }
+}
+
+/// Watch the polls on the current thread (it must record into a session): returns what a
+/// watchdog thread reads.
+pub fn watch_current_thread() -> Option<Arc<PollWatch>> {
+    with_sink(|s| {
+        let watch = Arc::new(PollWatch {
+            shared: s.shared.clone(),
+            task: AtomicU32::new(0),
+            since_ns: AtomicU64::new(0),
+        });
+        s.watched = Some(watch.clone());
+        watch
+    })
 }
 
 impl ThreadSink {
@@ -236,6 +285,7 @@ impl ThreadSink {
             last_resource: None,
             last_runtime_ns: 0,
             last_flush_ns: 0,
+            watched: None,
         }
     }
 
@@ -585,6 +635,10 @@ impl<S: Subscriber> Layer<S> for RecorderLayer {
             Some(SpanRef::Task(t)) => {
                 s.tasks.push(t);
                 s.push(EventKind::PollStart, t, 0);
+                if let Some(w) = &s.watched {
+                    w.since_ns.store(s.shared.wall_ns(), Ordering::Release);
+                    w.task.store(t + 1, Ordering::Release);
+                }
             }
             Some(SpanRef::Resource(r)) => s.resources.push(r),
             None => {}
@@ -599,6 +653,15 @@ impl<S: Subscriber> Layer<S> for RecorderLayer {
                     s.tasks.remove(pos);
                 }
                 s.push(EventKind::PollEnd, t, 0);
+                if let Some(w) = &s.watched {
+                    // An outer poll goes on (a task dropped inside another's poll): it
+                    // counts as in poll since now, which only makes it look shorter.
+                    w.since_ns.store(s.shared.wall_ns(), Ordering::Release);
+                    w.task.store(
+                        s.tasks.last().map_or(0, |o| o + 1),
+                        Ordering::Release,
+                    );
+                }
             }
             Some(SpanRef::Resource(r)) => {
                 if let Some(pos) = s.resources.iter().rposition(|&x| x == r)

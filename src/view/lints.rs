@@ -100,19 +100,15 @@ impl Lint {
                 if *count == 1 { "" } else { "s" }
             ),
             Lint::Leaked { tasks } => {
-                let (verb, each) = if tasks.len() == 1 {
-                    ("was", "")
-                } else {
-                    ("were", "for each, ")
+                let (count, them) = match learner_tasks(tl, tasks).len() {
+                    1 => ("1 task was".to_string(), "it"),
+                    n => (format!("{n} tasks were"), "them"),
                 };
                 format!(
-                    "leaked: {} {verb} still alive when the run finished: {each}nobody waited \
-                     for it{}; keep its JoinHandle, a JoinSet or a TaskTracker and wait for it",
-                    names(tl, tasks),
-                    tasks
-                        .first()
-                        .map(|t| spawned_at(tl, *t))
-                        .unwrap_or_default()
+                    "leaked: {count} still alive when the run finished, and nobody waited for \
+                     {them}: {}; keep each JoinHandle (or use a JoinSet or a TaskTracker) and \
+                     wait for {them}",
+                    by_spawn_site(tl, tasks)
                 )
             }
             Lint::NeverWokenAgain { task } => format!(
@@ -246,10 +242,10 @@ fn name(tl: &Timeline, t: TaskIdx) -> String {
     )
 }
 
-/// "`a`, `b`, `c`, 2 more": the first three names, `main` left out (the harness's root says
-/// nothing about which of the learner's tasks it was).
-pub fn names(tl: &Timeline, tasks: &[TaskIdx]) -> String {
-    let tasks: Vec<TaskIdx> = tasks
+/// The tasks a learner should hear about: `main` left out (the harness's root says nothing
+/// about which of the learner's tasks it was).
+fn learner_tasks(tl: &Timeline, tasks: &[TaskIdx]) -> Vec<TaskIdx> {
+    tasks
         .iter()
         .copied()
         .filter(|&t| {
@@ -257,13 +253,79 @@ pub fn names(tl: &Timeline, tasks: &[TaskIdx]) -> String {
                 .get(t as usize)
                 .is_none_or(|t| t.info.kind != TaskKind::BlockOn)
         })
-        .collect();
+        .collect()
+}
+
+/// "`a`, `b`, `c`, 2 more": the first three names, `main` left out.
+pub fn names(tl: &Timeline, tasks: &[TaskIdx]) -> String {
+    let tasks = learner_tasks(tl, tasks);
     let mut names: Vec<String> =
         tasks.iter().take(3).map(|&t| name(tl, t)).collect();
     if tasks.len() > 3 {
         names.push(format!("{} more", tasks.len() - 3));
     }
     names.join(", ")
+}
+
+/// Each task by its name and the line that spawned it, grouped by that line: "`query
+/// mirror-a` and `query mirror-c` (spawned at first_answer.rs:12), 3 unnamed tasks (spawned
+/// at x.rs:20)". An unnamed task's tokio id means nothing to a learner: its line does.
+pub fn by_spawn_site(tl: &Timeline, tasks: &[TaskIdx]) -> String {
+    // (where, named tasks' names, unnamed count), in the order first seen.
+    let mut sites: Vec<(Option<String>, Vec<String>, usize)> = Vec::new();
+    for t in learner_tasks(tl, tasks) {
+        let Some(line) = tl.tasks.get(t as usize) else {
+            continue;
+        };
+        let at = line
+            .info
+            .spawned_at
+            .as_ref()
+            .map(|l| format!("{}:{}", l.file, l.line));
+        let i = match sites.iter().position(|s| s.0 == at) {
+            Some(i) => i,
+            None => {
+                sites.push((at, Vec::new(), 0));
+                sites.len() - 1
+            }
+        };
+        if line.info.name.is_empty() && sites[i].0.is_some() {
+            sites[i].2 += 1;
+        } else {
+            sites[i].1.push(format!("`{}`", line.label()));
+        }
+    }
+    let site =
+        |(at, named, unnamed): &(Option<String>, Vec<String>, usize)| {
+            let mut who: Vec<String> =
+                named.iter().take(4).cloned().collect();
+            if named.len() > 4 {
+                who.push(format!("{} more", named.len() - 4));
+            }
+            match unnamed {
+                0 => {}
+                1 => who.push("1 unnamed task".into()),
+                n => who.push(format!("{n} unnamed tasks")),
+            }
+            let who = match who.split_last() {
+                Some((last, rest)) if !rest.is_empty() => {
+                    format!("{} and {last}", rest.join(", "))
+                }
+                _ => who.concat(),
+            };
+            match at {
+                Some(at) => format!("{who} (spawned at {at})"),
+                None => who,
+            }
+        };
+    let mut out: Vec<String> = sites.iter().take(4).map(site).collect();
+    if sites.len() > 4 {
+        out.push(format!(
+            "tasks spawned at {} more places",
+            sites.len() - 4
+        ));
+    }
+    out.join("; ")
 }
 
 /// " (spawned at file:line)", for a task the scenario or the learner spawned (`main` was
@@ -358,7 +420,8 @@ mod tests {
         );
         assert!(
             words[1].starts_with(
-                "leaked: `leaky` was still alive when the run finished: nobody waited for it;"
+                "leaked: 1 task was still alive when the run finished, and nobody waited for \
+                 it: `leaky`"
             ),
             "{words:#?}"
         );
@@ -394,8 +457,8 @@ mod tests {
         let both = Lint::Leaked { tasks: vec![1, 2] };
         assert!(
             both.sentence(&tl, true).starts_with(
-                "leaked: `spin`, `leaky` were still alive when the run finished: for each, \
-                 nobody waited for it;"
+                "leaked: 2 tasks were still alive when the run finished, and nobody waited \
+                 for them: `spin` and `leaky`"
             )
         );
     }

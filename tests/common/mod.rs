@@ -100,3 +100,10 @@ pub fn assert_fails_with_all(
     }
     c
 }
+
+/// Binary `bin` (a correct alternative) passes exercise `name`.
+pub fn assert_bin_passes(name: &str, bin: &str) -> exercise::Checked {
+    let c = check(name, bin);
+    assert!(c.passed, "{bin} should pass {name}: {:#?}", failures(&c));
+    c
+}

@@ -1,11 +1,16 @@
 //! Exercise `crawler` (lesson 8): crawl twelve simulated URLs with at most three requests in
 //! flight, and the three slots kept busy.
+//!
+//! The requests' lengths vary from run to run (recorded in the trace): when every request
+//! took exactly 1u, fixed waves of three looked like a semaphore.
 
-use crate::exercise::harness::{self, Setup};
+use crate::exercise::harness::{self, Inputs, Setup};
 use crate::probe;
 use serde_json::json;
+use std::collections::BTreeMap;
 use std::future::Future;
 use std::panic::Location;
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
@@ -16,6 +21,9 @@ pub const LIMIT: usize = 3;
 
 /// How many URLs the crawl is given.
 pub const URLS: usize = 12;
+
+/// Each URL's request length in tenths of a unit, set when the run starts.
+static TENTHS: OnceLock<BTreeMap<String, u64>> = OnceLock::new();
 
 /// Requests started and not yet finished, and the most seen at once.
 static IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
@@ -38,14 +46,20 @@ impl Drop for InFlight {
     }
 }
 
-/// Request `url` from the simulated server: it takes 1u, then returns the page's body.
+/// Request `url` from the simulated server: it takes 0.4u to 1.6u (the same URL the same
+/// time within a run), then returns the page's body.
 #[track_caller]
 pub fn fetch(url: &str) -> impl Future<Output = String> + Send + use<> {
     let called_at = Location::caller();
     let url = url.to_string();
     async move {
         let _counted = InFlight::enter();
-        let wait = tokio::time::sleep(Duration::from_secs(1));
+        let tenths = TENTHS
+            .get()
+            .and_then(|t| t.get(&url))
+            .copied()
+            .unwrap_or(10);
+        let wait = tokio::time::sleep(Duration::from_millis(100 * tenths));
         probe::wait_on_at(&format!("request {url}"), called_at, wait).await;
         format!("<html>{url}</html>")
     }
@@ -61,6 +75,18 @@ where
         Box::pin(async move {
             let urls: Vec<String> =
                 (1..=URLS).map(|i| format!("example.com/{i}")).collect();
+            let tenths =
+                harness::waves_tenths(&mut Inputs::for_run(), URLS, LIMIT);
+            let units = |t: u64| t as f64 / 10.0;
+            probe::set_value(
+                "request_units",
+                json!(tenths.iter().map(|t| units(*t)).collect::<Vec<_>>()),
+            );
+            probe::set_value(
+                "slots_units",
+                json!(units(harness::slots_tenths(&tenths, LIMIT))),
+            );
+            let _ = TENTHS.set(urls.iter().cloned().zip(tenths).collect());
             let expected: Vec<String> =
                 urls.iter().map(|u| format!("<html>{u}</html>")).collect();
             probe::set_value("expected", json!(expected));

@@ -5,7 +5,9 @@ use crate::exercise::harness::{self, Setup};
 use crate::probe;
 use serde_json::json;
 use std::future::Future;
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
+use tokio::runtime::Handle;
 
 pub const SETUP: Setup = Setup::new("offload");
 
@@ -29,9 +31,19 @@ fn block_hash(block: u64) -> u64 {
     hash
 }
 
+/// The exercise's runtime, whose clock is paused: set when the run starts.
+static PAUSED_RUNTIME: OnceLock<Handle> = OnceLock::new();
+
 /// Hash `block`: plain CPU work with no `.await` inside. It keeps the thread that calls it
 /// busy for 50 to 80 ms of wall time (longer on a loaded machine, never shorter).
 pub fn hash_block(block: u64) -> u64 {
+    // On a thread tokio does not know (std::thread, rayon) the paused clock would race ahead
+    // of the hashing to the time limit; the runtime's own threads (the blocking pool
+    // included) already keep it still while they work.
+    let _hold = match Handle::try_current() {
+        Ok(_) => None,
+        Err(_) => PAUSED_RUNTIME.get().map(probe::hold_paused_clock),
+    };
     let start = Instant::now();
     let hash = block_hash(block);
     // Keep hashing until the block's time is up, whatever the machine's speed.
@@ -58,6 +70,9 @@ where
 {
     harness::run(&SETUP, move |ctx| {
         Box::pin(async move {
+            if ctx.clock == crate::trace::Clock::Paused {
+                let _ = PAUSED_RUNTIME.set(Handle::current());
+            }
             let heartbeat = ctx.start_heartbeat();
             let blocks: Vec<u64> = (1..=BLOCKS).collect();
             let hex = |hashes: &[u64]| -> Vec<String> {

@@ -1,13 +1,16 @@
 //! Exercise `worker_pool` (lesson 9): five workers share the jobs of one channel, each job is
 //! processed exactly once, and the workers stop when the channel closes.
+//!
+//! The jobs' lengths vary from run to run (recorded in the trace): when every job took
+//! exactly 1u, fixed waves of five (`join_all` over chunks, no pool at all) looked like one.
 
-use crate::exercise::harness::{self, Setup};
+use crate::exercise::harness::{self, Inputs, Setup};
 use crate::probe;
 use serde_json::json;
 use std::future::Future;
 use std::panic::Location;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
 /// A pool that never stops is stopped at 30u (the work itself takes 4u).
@@ -21,6 +24,9 @@ pub const WORKERS: usize = 5;
 
 /// How many jobs the pool is given.
 pub const JOBS: u32 = 20;
+
+/// Each job's length in tenths of a unit (job `id` is at `id - 1`), set when the run starts.
+static TENTHS: OnceLock<Vec<u64>> = OnceLock::new();
 
 /// Jobs being processed right now, and the most at once.
 static IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
@@ -55,13 +61,19 @@ pub fn channel<T>(
     probe::channel("jobs", capacity)
 }
 
-/// Process job `id`: it takes 1u. Only a job whose processing finished counts as done.
+/// Process job `id`: it takes 0.4u to 1.6u (the same job the same time within a run). Only a
+/// job whose processing finished counts as done.
 #[track_caller]
 pub fn process(id: u32) -> impl Future<Output = ()> + Send + 'static {
     let called_at = Location::caller();
     async move {
         let _counted = Working::enter();
-        let work = tokio::time::sleep(Duration::from_secs(1));
+        let tenths = TENTHS
+            .get()
+            .and_then(|t| t.get((id as usize).wrapping_sub(1)))
+            .copied()
+            .unwrap_or(10);
+        let work = tokio::time::sleep(Duration::from_millis(100 * tenths));
         probe::wait_on_at(&format!("job {id}"), called_at, work).await;
         let mut done = PROCESSED.lock().unwrap();
         done.push(id);
@@ -79,6 +91,21 @@ where
     harness::run(&SETUP, move |_ctx| {
         Box::pin(async move {
             let jobs: Vec<u32> = (1..=JOBS).collect();
+            let tenths = harness::waves_tenths(
+                &mut Inputs::for_run(),
+                JOBS as usize,
+                WORKERS,
+            );
+            let units = |t: u64| t as f64 / 10.0;
+            probe::set_value(
+                "job_units",
+                json!(tenths.iter().map(|t| units(*t)).collect::<Vec<_>>()),
+            );
+            probe::set_value(
+                "slots_units",
+                json!(units(harness::slots_tenths(&tenths, WORKERS))),
+            );
+            let _ = TENTHS.set(tenths);
             probe::set_value("expected", json!(jobs));
             probe::set_value("jobs_at_once", json!(0));
             probe::set_value("processed", json!([]));
