@@ -36,24 +36,13 @@ fn correct_alternatives_pass() {
     }
 }
 
-/// One blocking job per block (hint 3 allows it) is right too, but the poll that spawns the
-/// eight jobs starts eight threads that compute at once: on this loaded 2-core machine that
-/// poll once measured 46 ms, over `not_blocking`'s 20 ms, so its verdict on the two
-/// wall-clock checks depends on the machine (a grader issue, reported, not fixed here). Every
-/// other check must pass.
+/// `offload` with one `spawn_blocking` per block: the kit's blocking pool has two threads, so
+/// the eight jobs never oversubscribe a 2-core machine and starve the runtime thread (with
+/// tokio's default pool one poll measured 46 ms here, over `not_blocking`'s 20 ms).
 #[test]
-fn offload_per_block_is_right_apart_from_the_wall_clock() {
+fn offload_per_block_passes() {
     let c = check("offload", "right_offload_per_block");
-    assert!(c.run_problem.is_none(), "{:?}", c.run_problem);
-    let wall_clock = ["not_blocking", "lag_below"];
-    let others: Vec<&String> = c
-        .checks
-        .iter()
-        .filter(|r| !r.passed && !wall_clock.contains(&r.id.as_str()))
-        .map(|r| &r.message)
-        .collect();
-    assert!(others.is_empty(), "{others:#?}");
-    assert_eq!(c.checks.len(), 5);
+    assert!(c.passed, "{:#?}", c.checks);
 }
 
 /// Wrong solutions: (exercise, binary, failing check, phrase its message must contain).

@@ -118,6 +118,8 @@ pub struct Setup {
     pub unit_ms: f64,
     /// Stopped after this many units (a deadlock ends here, with a trace that names it).
     pub limit_units: f64,
+    /// Threads the blocking pool may start (`None`: tokio's default).
+    pub max_blocking_threads: Option<usize>,
 }
 
 impl Setup {
@@ -127,6 +129,7 @@ impl Setup {
             flavor: Flavor::CurrentThread,
             unit_ms: 1000.0,
             limit_units: 60.0,
+            max_blocking_threads: None,
         }
     }
 }
@@ -146,6 +149,7 @@ pub fn run(setup: &Setup, body: impl FnOnce(Ctx) -> ScenarioFuture) {
         flavor: setup.flavor,
         limit_units: setup.limit_units,
         knobs: BTreeMap::new(),
+        max_blocking_threads: setup.max_blocking_threads,
     };
     let options = RunOptions {
         clock: Clock::Paused,

@@ -465,6 +465,7 @@ pub fn run_scenario_observed(
         flavor: (scenario.flavor)(&knobs),
         limit_units: scenario.limit_units,
         knobs: knobs.as_strings(),
+        max_blocking_threads: None,
     };
     let run = scenario.run;
     run_body_observed(&setup, options, move |ctx| run(ctx, knobs), observe)
@@ -480,6 +481,8 @@ pub struct RunSetup {
     pub limit_units: f64,
     /// Shown in the trace's header.
     pub knobs: BTreeMap<String, String>,
+    /// Threads the blocking pool may start (`None`: tokio's default, 512).
+    pub max_blocking_threads: Option<usize>,
 }
 
 /// Record any async body (a scenario, a learner's exercise) on a fresh runtime.
@@ -529,6 +532,9 @@ pub fn run_body_observed(
         }
     };
     builder.enable_all().thread_name("asyncscope-rt");
+    if let Some(n) = setup.max_blocking_threads {
+        builder.max_blocking_threads(n);
+    }
     // Same knobs, same run: a fixed seed makes tokio's random choices (which branch of an
     // unbiased `select!` is polled first) the same every time.
     builder.rng_seed(tokio::runtime::RngSeed::from_bytes(b"asyncscope"));
