@@ -460,8 +460,9 @@ pub fn visible(text: &str, keep_color: bool) -> String {
 }
 
 /// The names in a trace, made visible ([`visible`]): they are the learner's strings and end
-/// up on the terminal in every view of the run.
-fn visible_trace(trace: &mut Trace) {
+/// up on the terminal in every view of the run. The program can write its trace descriptor
+/// itself, so nothing in it is trusted (`asyncscope py` uses this too).
+pub fn visible_trace(trace: &mut Trace) {
     let place = |at: &mut Option<crate::trace::Location>| {
         if let Some(at) = at {
             at.file = visible(&at.file, false);
@@ -483,11 +484,21 @@ fn visible_trace(trace: &mut Trace) {
     for s in &mut trace.strings {
         *s = visible(s, false);
     }
-    for v in trace.values.values_mut() {
-        visible_json(v);
-    }
+    let values = std::mem::take(&mut trace.values);
+    trace.values = values
+        .into_iter()
+        .map(|(k, mut v)| {
+            visible_json(&mut v);
+            (visible(&k, false), v)
+        })
+        .collect();
     trace.header.scenario = visible(&trace.header.scenario, false);
     trace.header.title = visible(&trace.header.title, false);
+    let knobs = std::mem::take(&mut trace.header.knobs);
+    trace.header.knobs = knobs
+        .into_iter()
+        .map(|(k, v)| (visible(&k, false), visible(&v, false)))
+        .collect();
 }
 
 /// Every string in `value` (keys included) made visible.

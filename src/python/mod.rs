@@ -8,7 +8,7 @@
 //! reaches a terminal), its trace as JSON lines on descriptor 3, and how it ended as a status
 //! file in the private folder.
 
-use crate::exercise::runner::{MAX_TRACE, visible};
+use crate::exercise::runner::{MAX_TRACE, visible, visible_trace};
 use crate::sandbox::{self, Ended, Plan};
 use crate::trace::{Clock, Header, Trace, jsonl};
 use std::ffi::OsString;
@@ -619,65 +619,10 @@ fn read_trace(bytes: &[u8]) -> (Option<Trace>, Option<String>) {
     match jsonl::read_lenient(bytes) {
         Ok((mut trace, damage)) => {
             trace.events.sort_by_key(|e| e.wall_ns);
-            make_visible(&mut trace);
+            visible_trace(&mut trace);
             (Some(trace), damage.map(|e| e.to_string()))
         }
         Err(e) => (None, Some(e.to_string())),
-    }
-}
-
-/// The learner's strings in a trace (task names, marks, resource labels, values, file names)
-/// with control characters shown rather than sent to the terminal.
-pub fn make_visible(trace: &mut Trace) {
-    let place = |at: &mut Option<crate::trace::Location>| {
-        if let Some(at) = at {
-            at.file = visible(&at.file, false);
-        }
-    };
-    for t in &mut trace.tasks {
-        t.name = visible(&t.name, false);
-        place(&mut t.spawned_at);
-    }
-    // The program can write on the trace's descriptor itself: nothing in it is trusted.
-    for r in &mut trace.resources {
-        r.concrete_type = visible(&r.concrete_type, false);
-        r.kind = visible(&r.kind, false);
-        r.label = r.label.as_deref().map(|l| visible(l, false));
-        place(&mut r.created_at);
-    }
-    for t in &mut trace.threads {
-        t.name = visible(&t.name, false);
-    }
-    for s in &mut trace.strings {
-        *s = visible(s, false);
-    }
-    let values = std::mem::take(&mut trace.values);
-    trace.values = values
-        .into_iter()
-        .map(|(k, v)| (visible(&k, false), visible_json(v)))
-        .collect();
-    trace.header.scenario = visible(&trace.header.scenario, false);
-    trace.header.title = visible(&trace.header.title, false);
-    let knobs = std::mem::take(&mut trace.header.knobs);
-    trace.header.knobs = knobs
-        .into_iter()
-        .map(|(k, v)| (visible(&k, false), visible(&v, false)))
-        .collect();
-}
-
-fn visible_json(value: serde_json::Value) -> serde_json::Value {
-    use serde_json::Value;
-    match value {
-        Value::String(s) => Value::String(visible(&s, false)),
-        Value::Array(items) => {
-            Value::Array(items.into_iter().map(visible_json).collect())
-        }
-        Value::Object(map) => Value::Object(
-            map.into_iter()
-                .map(|(k, v)| (visible(&k, false), visible_json(v)))
-                .collect(),
-        ),
-        other => other,
     }
 }
 
