@@ -282,6 +282,20 @@ fn one_screen_never_contradicts_itself() {
     assert!(!screen.contains("fetch_all — fetch_all"), "{screen}");
     assert!(screen.contains("✓ ran to its end"), "{screen}");
     assert!(!screen.contains("finished in"), "{screen}");
+    // Awaiting only the last handle is quick because it did not wait: the time says so beside
+    // the check that finds the other jobs still running.
+    let c = check("forgot_to_await", "wrong_forgot_to_await_await_last");
+    let quick = c
+        .checks
+        .iter()
+        .find(|r| r.id.starts_with("total_at_most"))
+        .expect("a time check");
+    assert!(quick.passed, "{}", quick.message);
+    assert!(
+        quick.message.contains("tasks still running when it ended"),
+        "{}",
+        quick.message
+    );
 }
 
 #[test]
