@@ -292,7 +292,8 @@ fn one_screen_never_contradicts_itself() {
         .expect("a time check");
     assert!(quick.passed, "{}", quick.message);
     assert!(
-        quick.message.contains("tasks still running when it ended"),
+        // How many are left depends on the run's seeded job lengths: one or more.
+        quick.message.contains("still running when it ended"),
         "{}",
         quick.message
     );
