@@ -79,6 +79,30 @@ pub enum Ended {
     Lost,
 }
 
+impl Ended {
+    /// The same ending, owned (`io::Error` is not `Clone`: a `NotStarted` keeps its kind and
+    /// message).
+    pub fn copied(&self) -> Ended {
+        match self {
+            Ended::Exited(c) => Ended::Exited(*c),
+            Ended::Signaled(s) => Ended::Signaled(*s),
+            Ended::NotStarted(e) => {
+                Ended::NotStarted(io::Error::new(e.kind(), e.to_string()))
+            }
+            Ended::Lost => Ended::Lost,
+        }
+    }
+}
+
+/// The pipes a contained program is given: its standard output, its standard error, and the
+/// hand-back pipe its trace comes back on, each as (read end, write end).
+pub type Pipes = [(io::PipeReader, io::PipeWriter); 3];
+
+/// Make the three [`Pipes`].
+pub fn pipes() -> io::Result<Pipes> {
+    Ok([io::pipe()?, io::pipe()?, io::pipe()?])
+}
+
 /// A contained program. Dropping it kills everything it started.
 pub struct Contained {
     /// The init or supervisor process (our child).

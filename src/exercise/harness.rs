@@ -86,6 +86,22 @@ pub fn waves_tenths(
     tenths
 }
 
+/// Record the lengths of a run's pieces of work under `lengths_key` and, as `slots_units`,
+/// how long they take with `slots` at a time: the values the timing check compares against.
+pub fn record_lengths(lengths_key: &str, tenths: &[u64], slots: usize) {
+    let units = |t: u64| t as f64 / 10.0;
+    crate::probe::set_value(
+        lengths_key,
+        serde_json::json!(
+            tenths.iter().map(|t| units(*t)).collect::<Vec<_>>()
+        ),
+    );
+    crate::probe::set_value(
+        "slots_units",
+        serde_json::json!(units(slots_tenths(tenths, slots))),
+    );
+}
+
 /// How long work of these lengths takes with `slots` at a time, each piece started in order
 /// as soon as a slot frees up (a semaphore, `buffer_unordered`, a pool of `slots` workers).
 pub fn slots_tenths(tenths: &[u64], slots: usize) -> u64 {

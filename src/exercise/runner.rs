@@ -545,18 +545,11 @@ pub fn run_with(
         Ok(t) => t,
         Err(e) => return not_run(no_tmp_sentence(&e)),
     };
-    let pipes = (|| {
-        Ok::<_, std::io::Error>((
-            std::io::pipe()?,
-            std::io::pipe()?,
-            std::io::pipe()?,
-        ))
-    })();
-    let (
+    let [
         (out_read, out_write),
         (err_read, err_write),
         (trace_read, trace_write),
-    ) = match pipes {
+    ] = match sandbox::pipes() {
         Ok(p) => p,
         Err(e) => return not_run(format!("no pipe for its output: {e}")),
     };
@@ -600,7 +593,7 @@ pub fn run_with(
 
     let ended = loop {
         if let Some(ended) = child.try_wait() {
-            break Ok(clone_ended(ended));
+            break Ok(ended.copied());
         }
         if flooded.load(Ordering::Relaxed) {
             break Err(Verdict::OutputFlood(limits.flood));
@@ -635,17 +628,6 @@ pub fn run_with(
         stderr: visible(&stderr, false),
         wall,
         containment,
-    }
-}
-
-fn clone_ended(e: &Ended) -> Ended {
-    match e {
-        Ended::Exited(c) => Ended::Exited(*c),
-        Ended::Signaled(s) => Ended::Signaled(*s),
-        Ended::NotStarted(e) => {
-            Ended::NotStarted(std::io::Error::new(e.kind(), e.to_string()))
-        }
-        Ended::Lost => Ended::Lost,
     }
 }
 

@@ -433,18 +433,11 @@ pub fn run(
         Ok(j) => j,
         Err(e) => return not_started(e.to_string()),
     };
-    let pipes = (|| {
-        Ok::<_, std::io::Error>((
-            std::io::pipe()?,
-            std::io::pipe()?,
-            std::io::pipe()?,
-        ))
-    })();
-    let (
+    let [
         (out_read, out_write),
         (err_read, err_write),
         (trace_read, trace_write),
-    ) = match pipes {
+    ] = match sandbox::pipes() {
         Ok(p) => p,
         Err(e) => {
             return not_started(format!("no pipe for its output: {e}"));
@@ -517,7 +510,7 @@ pub fn run(
 
     let stopped = loop {
         if let Some(ended) = child.try_wait() {
-            break Ok(copy_ended(ended));
+            break Ok(ended.copied());
         }
         if flooded.load(Ordering::Relaxed) {
             break Err(Ending::OutputFlood(OUTPUT_FLOOD));
@@ -566,17 +559,6 @@ pub fn run(
         ending,
         damage,
         wall: start.elapsed(),
-    }
-}
-
-fn copy_ended(e: &Ended) -> Ended {
-    match e {
-        Ended::Exited(c) => Ended::Exited(*c),
-        Ended::Signaled(s) => Ended::Signaled(*s),
-        Ended::NotStarted(e) => {
-            Ended::NotStarted(std::io::Error::new(e.kind(), e.to_string()))
-        }
-        Ended::Lost => Ended::Lost,
     }
 }
 

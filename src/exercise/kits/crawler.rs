@@ -77,15 +77,7 @@ where
                 (1..=URLS).map(|i| format!("example.com/{i}")).collect();
             let tenths =
                 harness::waves_tenths(&mut Inputs::for_run(), URLS, LIMIT);
-            let units = |t: u64| t as f64 / 10.0;
-            probe::set_value(
-                "request_units",
-                json!(tenths.iter().map(|t| units(*t)).collect::<Vec<_>>()),
-            );
-            probe::set_value(
-                "slots_units",
-                json!(units(harness::slots_tenths(&tenths, LIMIT))),
-            );
+            harness::record_lengths("request_units", &tenths, LIMIT);
             let _ = TENTHS.set(urls.iter().cloned().zip(tenths).collect());
             let expected: Vec<String> =
                 urls.iter().map(|u| format!("<html>{u}</html>")).collect();

@@ -96,15 +96,7 @@ where
                 JOBS as usize,
                 WORKERS,
             );
-            let units = |t: u64| t as f64 / 10.0;
-            probe::set_value(
-                "job_units",
-                json!(tenths.iter().map(|t| units(*t)).collect::<Vec<_>>()),
-            );
-            probe::set_value(
-                "slots_units",
-                json!(units(harness::slots_tenths(&tenths, WORKERS))),
-            );
+            harness::record_lengths("job_units", &tenths, WORKERS);
             let _ = TENTHS.set(tenths);
             probe::set_value("expected", json!(jobs));
             probe::set_value("jobs_at_once", json!(0));
