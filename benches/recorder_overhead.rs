@@ -167,7 +167,7 @@ fn recorder_child(cycles: u64, warmup: u64) -> String {
     use asyncscope::trace::recorder::{self, Session};
     use asyncscope::trace::{Clock, Event, EventKind, Header, TaskKind};
 
-    recorder::install(false);
+    recorder::install();
     // The warm-up records into a session of its own, so the measured session holds only the
     // timed run (and starts as empty as a real one does).
     let warm = Session::new(Clock::Real);

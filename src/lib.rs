@@ -3,6 +3,10 @@
 //! Data flows one way: scenario → recorder → [`trace::Trace`] → [`timeline::Timeline`] →
 //! [`view`] (cells, axis, names, lints) → exporters, grader, TUI.
 //!
+//! The recorder, the trace format, the probes and the exercise kits are the small crate
+//! `asyncscope-kit` (what learners' exercises and users' own programs link); they are
+//! re-exported here under the names the app has always used.
+//!
 //! The only `unsafe` code (process control, signals, libc) is in [`sandbox`].
 
 #![deny(unsafe_code)]
@@ -17,6 +21,11 @@ compile_error!(
 );
 
 #[cfg(tokio_unstable)]
+pub use asyncscope_kit::{probe, record, trace};
+
+#[cfg(tokio_unstable)]
+pub mod console;
+#[cfg(tokio_unstable)]
 pub mod exercise;
 #[cfg(tokio_unstable)]
 pub mod export;
@@ -27,13 +36,9 @@ pub mod lesson;
 #[cfg(tokio_unstable)]
 pub mod lesson_progress;
 #[cfg(tokio_unstable)]
-pub mod probe;
-#[cfg(tokio_unstable)]
 pub mod python;
 #[cfg(tokio_unstable)]
 pub mod quiz;
-#[cfg(tokio_unstable)]
-pub mod record;
 #[cfg(tokio_unstable)]
 pub mod sandbox;
 #[cfg(tokio_unstable)]
@@ -42,8 +47,6 @@ pub mod scenarios;
 pub mod term;
 #[cfg(tokio_unstable)]
 pub mod timeline;
-#[cfg(tokio_unstable)]
-pub mod trace;
 #[cfg(tokio_unstable)]
 pub mod tui;
 #[cfg(tokio_unstable)]

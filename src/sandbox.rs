@@ -1007,29 +1007,6 @@ fn start(
 // ---------------------------------------------------------------------------------------------
 // The other calls into libc the tool needs.
 
-/// The hand-back descriptor an exercise binary was given (its number in `value`), as a file.
-/// `None` when it is not an open pipe. At most once per process: the file owns it.
-pub fn hand_back_file(value: &OsStr) -> Option<File> {
-    use std::sync::atomic::{AtomicBool, Ordering};
-    static TAKEN: AtomicBool = AtomicBool::new(false);
-    let fd: RawFd = value.to_str()?.parse().ok()?;
-    if fd < 3 {
-        return None;
-    }
-    // SAFETY: fstat fills a zeroed stack struct; it fails on a closed descriptor.
-    let is_pipe = unsafe {
-        let mut st: libc::stat = std::mem::zeroed();
-        libc::fstat(fd, &mut st) == 0
-            && st.st_mode & libc::S_IFMT == libc::S_IFIFO
-    };
-    if !is_pipe || TAKEN.swap(true, Ordering::SeqCst) {
-        return None;
-    }
-    // SAFETY: the descriptor is open, was handed to this process for this purpose, and
-    // `TAKEN` makes sure only one File ever owns it.
-    Some(unsafe { File::from_raw_fd(fd) })
-}
-
 /// Take the exclusive `flock` on `file`, waiting up to `limit` for another process to let go.
 pub fn lock_exclusive(file: &File, limit: Duration) -> io::Result<()> {
     let deadline = Instant::now() + limit;

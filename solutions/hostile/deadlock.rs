@@ -2,7 +2,7 @@
 //! the paused clock jumps to the run's limit and the run FINISHES with a trace that names the
 //! deadlock.
 
-use asyncscope::exercise::harness::{self, Setup};
+use asyncscope::exercise::kits::fetch_all::run;
 use asyncscope::probe;
 use std::sync::Arc;
 use std::time::Duration;
@@ -17,20 +17,14 @@ async fn transfer(first: Arc<Mutex<i64>>, second: Arc<Mutex<i64>>) {
 }
 
 fn main() {
-    let setup = Setup {
-        limit_units: 5.0,
-        ..Setup::new("hostile_deadlock")
-    };
-    harness::run(&setup, |_ctx| {
-        Box::pin(async {
-            let a = Arc::new(Mutex::new(100));
-            probe::label_resource("account A");
-            let b = Arc::new(Mutex::new(100));
-            probe::label_resource("account B");
-            let ab =
-                probe::spawn("transfer-ab", transfer(a.clone(), b.clone()));
-            let ba = probe::spawn("transfer-ba", transfer(b, a));
-            let _ = tokio::join!(ab, ba);
-        })
+    // Learner code reaches the recorded runtime only through a kit.
+    run(|_ids| async {
+        let a = Arc::new(Mutex::new(100));
+        let b = Arc::new(Mutex::new(100));
+        let ab =
+            probe::spawn("transfer-ab", transfer(a.clone(), b.clone()));
+        let ba = probe::spawn("transfer-ba", transfer(b, a));
+        let _ = tokio::join!(ab, ba);
+        Vec::new()
     });
 }

@@ -4,7 +4,7 @@ use crate::cli::{parse_setting, terminal_width, usage_error};
 use asyncscope::export::{self, Format};
 use asyncscope::scenarios::{self, RunOptions};
 use asyncscope::timeline::Timeline;
-use asyncscope::trace::{Clock, jsonl, recorder};
+use asyncscope::trace::{Clock, jsonl};
 use clap::Args;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -197,11 +197,11 @@ pub fn record(
         return Err(ExitCode::from(2));
     }
     if args.console {
-        if let Err(e) = recorder::console_address_free() {
+        if let Err(e) = asyncscope::console::address_free() {
             eprintln!("error: {e}");
             return Err(ExitCode::from(2));
         }
-        match recorder::install(true) {
+        match asyncscope::console::install() {
             Some(info) => eprintln!(
                 "tokio-console can attach: tokio-console http://{}",
                 info.address

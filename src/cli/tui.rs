@@ -2,7 +2,7 @@
 
 use crate::cli::parse_setting;
 use asyncscope::scenarios::{self, Knobs};
-use asyncscope::trace::{Clock, jsonl, recorder};
+use asyncscope::trace::{Clock, jsonl};
 use asyncscope::{exercise, lesson, lesson_progress};
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -16,11 +16,11 @@ pub fn tui(
 ) -> color_eyre::Result<ExitCode> {
     use asyncscope::tui;
     let console = if console {
-        if let Err(e) = recorder::console_address_free() {
+        if let Err(e) = asyncscope::console::address_free() {
             eprintln!("error: {e}");
             return Ok(ExitCode::from(2));
         }
-        recorder::install(true).map(|c| c.address)
+        asyncscope::console::install().map(|c| c.address)
     } else {
         None
     };
@@ -57,9 +57,7 @@ pub fn play(
 ) -> color_eyre::Result<ExitCode> {
     let (id, knobs) = args.split_first().expect("clap asks for one");
     let checked = scenarios::find(id)
-        .ok_or_else(|| {
-            scenarios::RunError::UnknownScenario(id.clone()).to_string()
-        })
+        .ok_or_else(|| scenarios::unknown_scenario(id).to_string())
         .and_then(|sc| {
             let settings = knobs
                 .iter()

@@ -57,7 +57,7 @@ impl LiveRun {
         match scenarios::find(id) {
             Some(sc) => LiveRun::start_scenario(sc, options),
             None => {
-                let e = scenarios::RunError::UnknownScenario(id.into());
+                let e = scenarios::unknown_scenario(id);
                 LiveRun::failed(e.to_string())
             }
         }

@@ -3,7 +3,7 @@
 //! `asyncscope --open FILE` or `asyncscope run --load FILE`.
 //!
 //! ```no_run
-//! let recorder = asyncscope::record::Recorder::new(
+//! let recorder = asyncscope_kit::record::Recorder::new(
 //!     "my-server",
 //!     tokio::runtime::Builder::new_multi_thread(),
 //!     "trace.jsonl",
@@ -18,7 +18,7 @@
 //! then). Times are on the real clock.
 
 use crate::probe::Tracked;
-use crate::scenarios::hook_runtime;
+use crate::run::hook_runtime;
 use crate::trace::recorder::{self, Session};
 use crate::trace::{Clock, Header, jsonl};
 use std::future::Future;
@@ -49,7 +49,7 @@ impl Recorder {
         mut builder: tokio::runtime::Builder,
         path: impl Into<PathBuf>,
     ) -> std::io::Result<Recorder> {
-        recorder::install(false);
+        recorder::install();
         let session = Session::new(Clock::Real);
         builder.enable_all();
         hook_runtime(&mut builder, &session, None);

@@ -12,7 +12,9 @@
 //! recorder writes a `ClockSync` whenever it changed and every later event shares it.
 
 pub mod jsonl;
-pub mod recorder;
+crate::with_probes! {
+    pub mod recorder;
+}
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
-pub const SETUP: Setup = Setup {
+const SETUP: Setup = Setup {
     // A deadlock is stopped (and named) here.
     limit_units: 20.0,
     ..Setup::new("bank")

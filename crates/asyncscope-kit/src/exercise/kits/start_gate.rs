@@ -12,7 +12,7 @@ use std::time::Duration;
 use tokio::time::{Instant, sleep, sleep_until};
 
 /// A gate that never opens is stopped at 20u (the race itself is over at 3.5u).
-pub const SETUP: Setup = Setup {
+const SETUP: Setup = Setup {
     limit_units: 20.0,
     ..Setup::new("start_gate")
 };

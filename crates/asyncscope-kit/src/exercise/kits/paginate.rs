@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// A stream that never ends is stopped at 30u (the four reads take 5u).
-pub const SETUP: Setup = Setup {
+const SETUP: Setup = Setup {
     limit_units: 30.0,
     ..Setup::new("paginate")
 };

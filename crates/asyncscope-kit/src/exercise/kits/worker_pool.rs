@@ -14,7 +14,7 @@ use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
 /// A pool that never stops is stopped at 30u (the work itself takes 4u).
-pub const SETUP: Setup = Setup {
+const SETUP: Setup = Setup {
     limit_units: 30.0,
     ..Setup::new("worker_pool")
 };

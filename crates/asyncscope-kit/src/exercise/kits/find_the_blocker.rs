@@ -3,12 +3,12 @@
 
 use crate::exercise::harness::{self, Setup};
 use crate::probe;
-use crate::scenarios::Ctx;
+use crate::run::Ctx;
 use serde_json::json;
 use std::time::{Duration, Instant};
 use tokio::time::sleep;
 
-pub const SETUP: Setup = Setup::new("find_the_blocker");
+const SETUP: Setup = Setup::new("find_the_blocker");
 
 /// The task that blocks the loop: the one with the single longest poll.
 const BLOCKER: &str = "thumbnailer";

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
-pub const SETUP: Setup = Setup::new("forgot_to_await");
+const SETUP: Setup = Setup::new("forgot_to_await");
 
 /// The mark recorded when the learner's `run_jobs` returns.
 pub const RETURNED: &str = "run_jobs returned";

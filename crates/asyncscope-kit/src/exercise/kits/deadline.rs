@@ -11,7 +11,7 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::time::Instant;
 
-pub const SETUP: Setup = Setup::new("deadline");
+const SETUP: Setup = Setup::new("deadline");
 
 /// The calls the kit makes, one after another: name, how long the call needs, its deadline
 /// (units).

@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-pub const SETUP: Setup = Setup::new("crawler");
+const SETUP: Setup = Setup::new("crawler");
 
 /// How many requests the (simulated) server accepts at once.
 pub const LIMIT: usize = 3;

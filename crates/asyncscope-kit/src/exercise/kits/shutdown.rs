@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::time::{Instant, sleep, sleep_until};
 
-pub const SETUP: Setup = Setup {
+const SETUP: Setup = Setup {
     limit_units: 20.0,
     ..Setup::new("shutdown")
 };

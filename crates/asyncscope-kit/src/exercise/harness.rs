@@ -3,13 +3,9 @@
 //! check` through a pipe it opened (a file descriptor, never a path another program could
 //! replace), or shown as a timeline when the learner runs the binary directly.
 
-use crate::export;
-use crate::scenarios::{
-    self, Ctx, Flavor, RunOptions, RunSetup, ScenarioFuture,
-};
-use crate::timeline::Timeline;
+use crate::run::{self, Ctx, Flavor, RunOptions, RunSetup, ScenarioFuture};
 use crate::trace::recorder::PollWatch;
-use crate::trace::{Clock, jsonl, recorder};
+use crate::trace::{Clock, Trace, jsonl, recorder};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -153,7 +149,7 @@ impl Setup {
 /// Run `body` recorded, then hand its trace over. Exits the process with 2 if the trace
 /// cannot be written (the parent then reports it).
 pub fn run(setup: &Setup, body: impl FnOnce(Ctx) -> ScenarioFuture) {
-    recorder::install(false);
+    recorder::install();
     if std::env::var_os(TRACE_ENV).is_some() {
         // Under `check`: lets the runner tell an exit in the middle of the run from a `main`
         // that never started one.
@@ -177,7 +173,7 @@ pub fn run(setup: &Setup, body: impl FnOnce(Ctx) -> ScenarioFuture) {
             start_watchdog(watch);
         }
     };
-    let trace = match scenarios::run_body_observed(
+    let trace = match run::run_body_observed(
         &run_setup, &options, body, watched,
     ) {
         Ok(trace) => trace,
@@ -188,7 +184,7 @@ pub fn run(setup: &Setup, body: impl FnOnce(Ctx) -> ScenarioFuture) {
     };
     match std::env::var_os(TRACE_ENV) {
         Some(fd) => {
-            let written = match crate::sandbox::hand_back_file(&fd) {
+            let written = match hand_back_file(&fd) {
                 Some(pipe) => jsonl::write(&trace, pipe),
                 None => Err(std::io::Error::other(format!(
                     "{TRACE_ENV} is not the number of an open pipe"
@@ -199,17 +195,50 @@ pub fn run(setup: &Setup, body: impl FnOnce(Ctx) -> ScenarioFuture) {
                 std::process::exit(2);
             }
         }
-        None => {
-            print!(
-                "{}",
-                export::text::render(&Timeline::from_trace(&trace), 80)
-            );
-            println!(
-                "\nThis is your run. To grade it: asyncscope check {}",
-                setup.name
-            );
+        None => save_for_the_learner(setup.name, &trace),
+    }
+}
+
+/// Run directly (`cargo run --bin NAME`), the binary keeps its trace beside itself in the
+/// build folder and says how to see and grade it: drawing a timeline is the app's work, and
+/// this crate stays small.
+fn save_for_the_learner(name: &str, trace: &Trace) {
+    let path = std::env::current_exe()
+        .ok()
+        .and_then(|exe| Some(exe.parent()?.join(format!("{name}.trace.jsonl"))))
+        .unwrap_or_else(|| format!("{name}.trace.jsonl").into());
+    let saved = std::fs::File::create(&path)
+        .and_then(|file| jsonl::write(trace, std::io::BufWriter::new(file)));
+    match saved {
+        Ok(()) => println!(
+            "This run ({} tasks) is saved in {}.
+             See its timeline: asyncscope --open {}
+             Grade it:         asyncscope check {name}",
+            trace.tasks.len(),
+            path.display(),
+            path.display()
+        ),
+        Err(e) => {
+            eprintln!("asyncscope: could not save this run in {}: {e}", path.display());
+            println!("Grade it: asyncscope check {name}");
         }
     }
+}
+
+/// The hand-back pipe `asyncscope check` opened for this process (its descriptor number in
+/// `value`), reopened through `/dev/fd` so no unsafe code is needed. `None` when it is not an
+/// open pipe.
+fn hand_back_file(value: &std::ffi::OsStr) -> Option<std::fs::File> {
+    use std::os::unix::fs::FileTypeExt;
+    let fd: u32 = value.to_str()?.parse().ok()?;
+    if fd < 3 {
+        return None;
+    }
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(format!("/dev/fd/{fd}"))
+        .ok()?;
+    file.metadata().ok()?.file_type().is_fifo().then_some(file)
 }
 
 /// Written to stderr as the run starts, when the trace is to be handed back.

@@ -16,7 +16,7 @@ use tokio::time::{Instant, sleep, sleep_until};
 
 pub use super::shutdown::Signal;
 
-pub const SETUP: Setup = Setup {
+const SETUP: Setup = Setup {
     limit_units: 20.0,
     ..Setup::new("capstone")
 };

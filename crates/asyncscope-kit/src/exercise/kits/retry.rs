@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::time::Instant;
 
-pub const SETUP: Setup = Setup {
+const SETUP: Setup = Setup {
     // Retrying forever is stopped here.
     limit_units: 30.0,
     ..Setup::new("retry")

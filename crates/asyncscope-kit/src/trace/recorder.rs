@@ -932,75 +932,38 @@ impl Visit for StateFields {
 
 // ---- installing ------------------------------------------------------------------------------
 
-/// Where a tokio-console can connect, when `--console` asked for it.
-#[derive(Clone, Debug)]
-pub struct ConsoleInfo {
-    pub address: String,
-}
-
 static TSC: OnceLock<quanta::Clock> = OnceLock::new();
 
-static INSTALLED: OnceLock<Option<ConsoleInfo>> = OnceLock::new();
+static INSTALLED: OnceLock<()> = OnceLock::new();
 
-/// Install the recorder as the process's tracing subscriber (once; later calls return the first
-/// answer). With `console`, console-subscriber's layer is installed beside it so that a real
-/// `tokio-console` can attach.
-pub fn install(console: bool) -> Option<ConsoleInfo> {
-    INSTALLED
-        .get_or_init(|| {
-            use tracing_subscriber::layer::SubscriberExt;
-            if console {
-                let (console_layer, server) =
-                    console_subscriber::ConsoleLayer::builder()
-                        .with_default_env()
-                        .build();
-                let address = server_address();
-                std::thread::Builder::new()
-                    .name("console-server".into())
-                    .spawn(move || {
-                        let rt =
-                            tokio::runtime::Builder::new_current_thread()
-                                .enable_all()
-                                .build()
-                                .expect("console server runtime");
-                        let _ = rt.block_on(server.serve());
-                    })
-                    .expect("console server thread");
-                let subscriber = tracing_subscriber::registry()
-                    .with(console_layer)
-                    .with(RecorderLayer {
-                        share_callsites: true,
-                    });
-                tracing::subscriber::set_global_default(subscriber).ok()?;
-                Some(ConsoleInfo { address })
-            } else {
-                let subscriber =
-                    tracing_subscriber::registry().with(RecorderLayer {
-                        share_callsites: false,
-                    });
-                let _ = tracing::subscriber::set_global_default(subscriber);
-                None
-            }
-        })
-        .clone()
+/// Install the recorder as the process's tracing subscriber (once; later calls do nothing).
+pub fn install() {
+    INSTALLED.get_or_init(|| {
+        use tracing_subscriber::layer::SubscriberExt;
+        let subscriber = tracing_subscriber::registry().with(RecorderLayer {
+            share_callsites: false,
+        });
+        let _ = tracing::subscriber::set_global_default(subscriber);
+    });
 }
 
-/// Can console-subscriber's server bind its address? It swallows its own bind error, so a
-/// busy port would otherwise be announced as ready. (Checked just before installing: another
-/// program could still take the port in between.)
-pub fn console_address_free() -> Result<String, String> {
-    let address = server_address();
-    match std::net::TcpListener::bind(&address) {
-        Ok(_) => Ok(address),
-        Err(e) => Err(format!(
-            "tokio-console's address {address} cannot be used ({e}): stop what holds it, or \
-             choose another with TOKIO_CONSOLE_BIND=127.0.0.1:6670"
-        )),
-    }
-}
-
-fn server_address() -> String {
-    // console-subscriber reads the same variable; its default is 127.0.0.1:6669.
-    std::env::var("TOKIO_CONSOLE_BIND")
-        .unwrap_or_else(|_| "127.0.0.1:6669".to_string())
+/// Install the recorder beside `other` (console-subscriber's layer, so a real tokio-console
+/// can attach while the run is recorded). `false` when a recorder was installed already:
+/// then `other` is not installed.
+pub fn install_beside<L>(other: L) -> bool
+where
+    L: Layer<tracing_subscriber::Registry> + Send + Sync + 'static,
+{
+    let mut installed_now = false;
+    INSTALLED.get_or_init(|| {
+        use tracing_subscriber::layer::SubscriberExt;
+        let subscriber = tracing_subscriber::registry().with(other).with(
+            RecorderLayer {
+                share_callsites: true,
+            },
+        );
+        installed_now =
+            tracing::subscriber::set_global_default(subscriber).is_ok();
+    });
+    installed_now
 }

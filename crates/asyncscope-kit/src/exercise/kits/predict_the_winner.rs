@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use tokio::task::JoinSet;
 use tokio::time::sleep;
 
-pub const SETUP: Setup = Setup::new("predict_the_winner");
+const SETUP: Setup = Setup::new("predict_the_winner");
 
 /// A prediction: which set-up finishes the workload first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -9,7 +9,7 @@ use std::panic::Location;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
-pub const SETUP: Setup = Setup::new("first_answer");
+const SETUP: Setup = Setup::new("first_answer");
 
 /// The mirrors and how long each takes to reply, in units.
 const MIRRORS: [(&str, f64); 3] =

@@ -8,7 +8,7 @@ use std::future::Future;
 use std::panic::Location;
 use std::time::Duration;
 
-pub const SETUP: Setup = Setup::new("fetch_all");
+const SETUP: Setup = Setup::new("fetch_all");
 
 /// How long page `id` takes to arrive, in units: 0.5u to 1.0u, so the order pages finish in
 /// differs from the order they were asked for.

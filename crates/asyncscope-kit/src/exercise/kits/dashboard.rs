@@ -8,7 +8,7 @@ use std::future::Future;
 use std::panic::Location;
 use std::time::Duration;
 
-pub const SETUP: Setup = Setup::new("dashboard");
+const SETUP: Setup = Setup::new("dashboard");
 
 /// Each source: its name, how long it takes to answer (units), and its answer.
 const SOURCES: [(&str, f64, Result<&str, &str>); 3] = [

@@ -114,53 +114,65 @@ where
         .expect("spawning blocking work")
 }
 
-/// A labelled moment on the current task's lane.
-pub fn mark(text: &str) {
-    recorder::mark(text);
+with_probes! {
+    /// A labelled moment on the current task's lane.
+    pub fn mark(text: &str) {
+        recorder::mark(text);
+    }
 }
 
-/// The current task is stopping because it was asked to (a token, a shutdown signal): its
-/// outcome is "cancelled" even though its future returns normally.
-pub fn cancelled() {
-    recorder::outcome(Outcome::Cancelled, 0);
+with_probes! {
+    /// The current task is stopping because it was asked to (a token, a shutdown signal): its
+    /// outcome is "cancelled" even though its future returns normally.
+    pub fn cancelled() {
+        recorder::outcome(Outcome::Cancelled, 0);
+    }
 }
 
-/// Record a value the scenario computed (it shows in `values` of the JSON export).
-pub fn set_value(key: &str, value: impl Into<serde_json::Value>) {
-    recorder::set_value(key, value.into());
+with_probes! {
+    /// Record a value the scenario computed (it shows in `values` of the JSON export).
+    pub fn set_value(key: &str, value: impl Into<serde_json::Value>) {
+        recorder::set_value(key, value.into());
+    }
 }
 
-/// Holds tokio's paused clock still while work the runtime cannot see runs (a rayon job, a
-/// plain `std::thread`), until it is dropped. A paused clock jumps to the next timer whenever
-/// the runtime has nothing to do: without a hold, the heartbeat's 10 ms timer would fire
-/// thousands of times, in no wall time, while the work computes, and a run's time limit
-/// would pass before the work is done. Blocking-pool work holds the paused clock, so a hidden
-/// blocking task (a probe, not drawn) waits until the hold is dropped.
-pub struct ClockHold {
-    _release: std::sync::mpsc::Sender<()>,
+with_probes! {
+    /// Holds tokio's paused clock still while work the runtime cannot see runs (a rayon job, a
+    /// plain `std::thread`), until it is dropped. A paused clock jumps to the next timer whenever
+    /// the runtime has nothing to do: without a hold, the heartbeat's 10 ms timer would fire
+    /// thousands of times, in no wall time, while the work computes, and a run's time limit
+    /// would pass before the work is done. Blocking-pool work holds the paused clock, so a hidden
+    /// blocking task (a probe, not drawn) waits until the hold is dropped.
+    pub struct ClockHold {
+        _release: std::sync::mpsc::Sender<()>,
+    }
 }
 
-/// Hold the paused clock of the runtime behind `handle` (see [`ClockHold`]).
-pub fn hold_paused_clock(handle: &tokio::runtime::Handle) -> ClockHold {
-    let (tx, rx) = std::sync::mpsc::channel::<()>();
-    handle.spawn_blocking(move || {
-        recorder::mark_current_task_as_probe();
-        let _ = rx.recv(); // returns once the sender is dropped
-    });
-    ClockHold { _release: tx }
+with_probes! {
+    /// Hold the paused clock of the runtime behind `handle` (see [`ClockHold`]).
+    pub fn hold_paused_clock(handle: &tokio::runtime::Handle) -> ClockHold {
+        let (tx, rx) = std::sync::mpsc::channel::<()>();
+        handle.spawn_blocking(move || {
+            recorder::mark_current_task_as_probe();
+            let _ = rx.recv(); // returns once the sender is dropped
+        });
+        ClockHold { _release: tx }
+    }
 }
 
-/// Counts wall time during which every worker thread of the runtime was parked.
-///
-/// With a paused clock a sleep should take no wall time at all, except while tokio holds the
-/// clock still because blocking work is running; that waiting is the runtime idling, not lag.
-#[derive(Debug)]
-pub struct IdleMeter {
-    origin: Instant,
-    workers: usize,
-    parked: AtomicUsize,
-    all_idle_since_ns: AtomicU64,
-    all_idle_total_ns: AtomicU64,
+with_probes! {
+    /// Counts wall time during which every worker thread of the runtime was parked.
+    ///
+    /// With a paused clock a sleep should take no wall time at all, except while tokio holds the
+    /// clock still because blocking work is running; that waiting is the runtime idling, not lag.
+    #[derive(Debug)]
+    pub struct IdleMeter {
+        origin: Instant,
+        workers: usize,
+        parked: AtomicUsize,
+        all_idle_since_ns: AtomicU64,
+        all_idle_total_ns: AtomicU64,
+    }
 }
 
 impl IdleMeter {
@@ -201,55 +213,61 @@ impl IdleMeter {
     }
 }
 
-/// The heartbeat: a probe task that sleeps `period` in a loop and records how late each tick
-/// fired, in wall time. On the real clock that is the tick's lateness. On a paused clock a tick
-/// should fire at once, so lag is the wall time its sleep took while the runtime was not idle:
-/// time some other poll kept the thread busy.
-pub fn start_heartbeat(
-    period: Duration,
-    clock: Clock,
-    idle: Arc<IdleMeter>,
-) -> JoinHandle<()> {
-    spawn("heartbeat", async move {
-        recorder::mark_current_task_as_probe();
-        loop {
-            let wall_start = Instant::now();
-            let idle_start = idle.idle_ns();
-            tokio::time::sleep(period).await;
-            let elapsed = wall_start.elapsed();
-            let lag = match clock {
-                Clock::Real => elapsed.saturating_sub(period),
-                Clock::Paused => {
-                    let idle_ns = idle.idle_ns().saturating_sub(idle_start);
-                    elapsed.saturating_sub(Duration::from_nanos(idle_ns))
-                }
-            };
-            recorder::heartbeat(
-                lag.as_micros().min(u32::MAX as u128) as u32
-            );
-        }
-    })
+with_probes! {
+    /// The heartbeat: a probe task that sleeps `period` in a loop and records how late each tick
+    /// fired, in wall time. On the real clock that is the tick's lateness. On a paused clock a tick
+    /// should fire at once, so lag is the wall time its sleep took while the runtime was not idle:
+    /// time some other poll kept the thread busy.
+    pub fn start_heartbeat(
+        period: Duration,
+        clock: Clock,
+        idle: Arc<IdleMeter>,
+    ) -> JoinHandle<()> {
+        spawn("heartbeat", async move {
+            recorder::mark_current_task_as_probe();
+            loop {
+                let wall_start = Instant::now();
+                let idle_start = idle.idle_ns();
+                tokio::time::sleep(period).await;
+                let elapsed = wall_start.elapsed();
+                let lag = match clock {
+                    Clock::Real => elapsed.saturating_sub(period),
+                    Clock::Paused => {
+                        let idle_ns = idle.idle_ns().saturating_sub(idle_start);
+                        elapsed.saturating_sub(Duration::from_nanos(idle_ns))
+                    }
+                };
+                recorder::heartbeat(
+                    lag.as_micros().min(u32::MAX as u128) as u32
+                );
+            }
+        })
+    }
 }
 
-/// Await `future` as a wait on something named, so the timeline can say what an idle task waits
-/// for even when tokio does not instrument it: `wait_on("the start signal", rx.wait_for(..))`.
-pub async fn wait_on<F: Future>(label: &str, future: F) -> F::Output {
-    wait_named(label, None, future).await
+with_probes! {
+    /// Await `future` as a wait on something named, so the timeline can say what an idle task waits
+    /// for even when tokio does not instrument it: `wait_on("the start signal", rx.wait_for(..))`.
+    pub async fn wait_on<F: Future>(label: &str, future: F) -> F::Output {
+        wait_named(label, None, future).await
+    }
 }
 
-/// [`wait_on`], remembering where in the learner's code the wait was started, so a grade can
-/// say "look at line 14".
-pub async fn wait_on_at<F: Future>(
-    label: &str,
-    called_at: &'static std::panic::Location<'static>,
-    future: F,
-) -> F::Output {
-    let at = crate::trace::Location {
-        file: called_at.file().to_string(),
-        line: called_at.line(),
-        col: called_at.column(),
-    };
-    wait_named(label, Some(at), future).await
+with_probes! {
+    /// [`wait_on`], remembering where in the learner's code the wait was started, so a grade can
+    /// say "look at line 14".
+    pub async fn wait_on_at<F: Future>(
+        label: &str,
+        called_at: &'static std::panic::Location<'static>,
+        future: F,
+    ) -> F::Output {
+        let at = crate::trace::Location {
+            file: called_at.file().to_string(),
+            line: called_at.line(),
+            col: called_at.column(),
+        };
+        wait_named(label, Some(at), future).await
+    }
 }
 
 async fn wait_named<F: Future>(
@@ -288,10 +306,12 @@ impl Drop for CloseOnDrop {
     }
 }
 
-/// Name the resource just created on this thread, e.g. right after `Mutex::new`, so the
-/// timeline says "Mutex account A" instead of where it was made.
-pub fn label_resource(label: &str) {
-    recorder::label_last_resource(label);
+with_probes! {
+    /// Name the resource just created on this thread, e.g. right after `Mutex::new`, so the
+    /// timeline says "Mutex account A" instead of where it was made.
+    pub fn label_resource(label: &str) {
+        recorder::label_last_resource(label);
+    }
 }
 
 /// A bounded mpsc channel whose waits show on the timeline: a sender parked on a full queue, a

@@ -13,7 +13,7 @@ use tokio::runtime::Handle;
 /// on a 2-core machine starve the runtime thread (its lag and poll times then depend on the
 /// machine's cores, not on the learner's code). Two keep jobs of different lengths finishing
 /// out of the blocks' order, so collecting results as they finish is still caught.
-pub const SETUP: Setup = Setup {
+const SETUP: Setup = Setup {
     max_blocking_threads: Some(2),
     ..Setup::new("offload")
 };
