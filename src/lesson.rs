@@ -160,14 +160,15 @@ impl fmt::Display for LessonError {
 
 impl std::error::Error for LessonError {}
 
-/// Where the lessons are: `./lessons` when run from a checkout, else the source tree's.
+/// Where the lessons are: `./lessons` when run from a checkout (so edits show at once), else
+/// the copy built into the binary, written out to the user's cache.
 pub fn default_dir() -> PathBuf {
     let here = PathBuf::from("lessons");
     if here.is_dir() {
-        here
-    } else {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons")
+        return here;
     }
+    // Unwritable cache: the missing folder is then named by the loading error.
+    crate::embedded::lessons_dir().unwrap_or(here)
 }
 
 /// Every `NN-*.md` lesson in `dir`, in order; broken files are reported and the rest still load.

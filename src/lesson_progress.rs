@@ -18,6 +18,22 @@ pub struct LessonProgress {
 
 /// Where the lesson progress of the exercises folder under `root` is kept
 /// (`ASYNCSCOPE_LESSON_PROGRESS` points elsewhere, for tests).
+/// [`path`] in the learner's folder, or in the user's cache outside one.
+pub fn default_path() -> PathBuf {
+    match crate::exercise::workspace_root() {
+        Ok(root) => path(&root),
+        Err(_) => std::env::var_os("ASYNCSCOPE_LESSON_PROGRESS")
+            .map_or_else(
+                || {
+                    crate::embedded::cache_root()
+                        .unwrap_or_default()
+                        .join("lessons.json")
+                },
+                PathBuf::from,
+            ),
+    }
+}
+
 pub fn path(root: &Path) -> PathBuf {
     std::env::var_os("ASYNCSCOPE_LESSON_PROGRESS").map_or_else(
         || root.join("exercises").join(".lessons.json"),

@@ -26,6 +26,8 @@ pub use asyncscope_kit::{probe, record, trace};
 #[cfg(tokio_unstable)]
 pub mod console;
 #[cfg(tokio_unstable)]
+pub mod embedded;
+#[cfg(tokio_unstable)]
 pub mod exercise;
 #[cfg(tokio_unstable)]
 pub mod export;

@@ -69,6 +69,15 @@ enum Command {
         /// The exercise, e.g. `fetch_all`.
         name: String,
     },
+    /// Make a folder of exercises to work in (default: ./async-exercises), from the files
+    /// built into asyncscope; then `cd` there and run `asyncscope`.
+    Init {
+        /// The folder to make; it must not hold exercises already.
+        dir: Option<std::path::PathBuf>,
+        /// Build the exercises against this asyncscope-kit folder instead of crates.io.
+        #[arg(long, value_name = "DIR")]
+        kit: Option<std::path::PathBuf>,
+    },
     /// Print a completion script for your shell, e.g.
     /// `asyncscope completions bash > ~/.local/share/bash-completion/completions/asyncscope`.
     Completions {
@@ -128,6 +137,7 @@ fn dispatch(cli: Cli) -> color_eyre::Result<ExitCode> {
         )),
         Some(Command::Run(args)) => scenario::run(args),
         Some(Command::Py(args)) => cli::python::run(args),
+        Some(Command::Init { dir, kit }) => exercise::init(dir, kit),
         Some(Command::Lessons { lessons }) => lesson::list_lessons(lessons),
         Some(Command::Lesson(args)) => lesson::show_lesson(args),
         Some(Command::Progress(args)) => lesson::progress(args),

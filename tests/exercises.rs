@@ -56,9 +56,10 @@ fn forgot_to_await() {
 
 #[test]
 fn every_exercise_has_a_starter_a_solution_and_a_learner_file() {
-    let manifest =
-        std::fs::read_to_string(root().join("solutions/Cargo.toml"))
-            .unwrap();
+    let manifest = std::fs::read_to_string(
+        root().join("crates/asyncscope-solutions/Cargo.toml"),
+    )
+    .unwrap();
     for i in infos() {
         for bin in [
             format!("solution_{}", i.name),

@@ -6,6 +6,7 @@ use asyncscope::export;
 use clap::Args;
 use serde::Serialize;
 use std::io::IsTerminal;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Args, Debug)]
@@ -30,13 +31,15 @@ pub enum CheckFormat {
 }
 
 pub fn exercise_infos() -> Result<Vec<ExerciseInfo>, ExitCode> {
-    let root = exercise::workspace_root();
-    exercise::info::load(&root.join("exercises").join("info.toml")).map_err(
-        |e| {
-            eprintln!("error: {e}");
-            ExitCode::from(1)
-        },
-    )
+    Ok(exercise::info::builtin())
+}
+
+/// The learner's folder, or the sentence that says there is none (exit 2).
+pub fn learner_root() -> Result<PathBuf, ExitCode> {
+    exercise::workspace_root().map_err(|e| {
+        eprintln!("error: {e}");
+        ExitCode::from(2)
+    })
 }
 
 pub fn find_exercise(
@@ -63,7 +66,11 @@ pub fn list_exercises() -> color_eyre::Result<ExitCode> {
         Ok(i) => i,
         Err(code) => return Ok(code),
     };
-    let (progress, warning) = progress::load(&exercise::workspace_root());
+    let root = match learner_root() {
+        Ok(r) => r,
+        Err(code) => return Ok(code),
+    };
+    let (progress, warning) = progress::load(&root);
     if let Some(w) = warning {
         eprintln!("warning: {w}");
     }
@@ -86,7 +93,10 @@ pub fn check_exercises(args: CheckArgs) -> color_eyre::Result<ExitCode> {
         Ok(i) => i,
         Err(code) => return Ok(code),
     };
-    let root = exercise::workspace_root();
+    let root = match learner_root() {
+        Ok(r) => r,
+        Err(code) => return Ok(code),
+    };
     let (mut progress, warning) = progress::load(&root);
     if let Some(w) = warning {
         eprintln!("warning: {w}");
@@ -255,7 +265,10 @@ pub fn show_hint(args: HintArgs) -> color_eyre::Result<ExitCode> {
         Err(code) => return Ok(code),
     };
     let total = info.hints.len();
-    let root = exercise::workspace_root();
+    let root = match learner_root() {
+        Ok(r) => r,
+        Err(code) => return Ok(code),
+    };
     let (mut progress, warning) = progress::load(&root);
     if let Some(w) = warning {
         eprintln!("warning: {w}");
@@ -311,7 +324,11 @@ pub fn watch_exercises(manual_run: bool) -> color_eyre::Result<ExitCode> {
         Err(code) => return Ok(code),
     };
     let options = exercise::watch::Options { manual_run };
-    exercise::watch::run(&exercise::workspace_root(), &infos, &options)?;
+    let root = match learner_root() {
+        Ok(r) => r,
+        Err(code) => return Ok(code),
+    };
+    exercise::watch::run(&root, &infos, &options)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -324,7 +341,10 @@ pub fn reset_exercise(name: &str) -> color_eyre::Result<ExitCode> {
         Ok(i) => i,
         Err(code) => return Ok(code),
     };
-    let root = exercise::workspace_root();
+    let root = match learner_root() {
+        Ok(r) => r,
+        Err(code) => return Ok(code),
+    };
     let target = exercise::learner_file(&root, &info);
     let done = match exercise::reset(&root, &info) {
         Ok(done) => done,
@@ -349,4 +369,49 @@ pub fn reset_exercise(name: &str) -> color_eyre::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `asyncscope init [DIR]`.
+pub fn init(
+    dir: Option<PathBuf>,
+    kit: Option<PathBuf>,
+) -> color_eyre::Result<ExitCode> {
+    use exercise::learner_crate::{self, KitSource};
+    let dir = dir.unwrap_or_else(|| PathBuf::from("async-exercises"));
+    let kit = match kit {
+        // Absolute: the learner folder's manifest is read from another folder.
+        Some(path) => match std::path::absolute(&path) {
+            Ok(p) if p.join("Cargo.toml").is_file() => KitSource::Path(p),
+            _ => {
+                eprintln!(
+                    "error: {} is not a crate folder (no Cargo.toml in it)",
+                    path.display()
+                );
+                return Ok(ExitCode::from(2));
+            }
+        },
+        None => KitSource::for_this_binary(),
+    };
+    match learner_crate::init(&dir, &kit) {
+        Ok(done) => {
+            let from = match &kit {
+                KitSource::Version(v) => {
+                    format!("asyncscope-kit {v} from crates.io")
+                }
+                KitSource::Path(p) => format!("the kit in {}", p.display()),
+            };
+            println!(
+                "Wrote {} exercises to {} (they build against {from}).\n\
+                 Next: cd {} && asyncscope",
+                done.exercises,
+                done.dir.join("exercises").display(),
+                done.dir.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("error: could not make {}: {e}", dir.display());
+            Ok(ExitCode::from(1))
+        }
+    }
 }

@@ -4,7 +4,7 @@ use crate::cli::{self, terminal_width};
 use asyncscope::quiz::{self, Response};
 use asyncscope::scenarios::RunOptions;
 use asyncscope::trace::Clock;
-use asyncscope::{exercise, export, lesson, lesson_progress};
+use asyncscope::{export, lesson, lesson_progress};
 use clap::Args;
 use std::io::Write;
 use std::path::PathBuf;
@@ -212,7 +212,7 @@ pub struct ProgressArgs {
 
 /// `asyncscope progress [--reset] [LESSON]`.
 pub fn progress(args: ProgressArgs) -> color_eyre::Result<ExitCode> {
-    let file = lesson_progress::path(&exercise::workspace_root());
+    let file = lesson_progress::default_path();
     let (lessons, _) = load_lessons(None);
     let id = match &args.lesson {
         None => None,

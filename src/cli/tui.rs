@@ -24,11 +24,12 @@ pub fn tui(
     } else {
         None
     };
-    let root = exercise::workspace_root();
+    // Outside a learner folder the exercises still list; checking one says where to go.
+    let root = exercise::workspace_root().unwrap_or_else(|_| ".".into());
     let config = tui::Config {
         lessons_dir: lesson::default_dir(),
         // Lessons read and questions answered (tests point it elsewhere).
-        progress_file: Some(lesson_progress::path(&root)),
+        progress_file: Some(lesson_progress::default_path()),
         root,
         // Recorded on the paused clock and played at real pace: exact and the same every
         // time (multi_thread runs cannot pause and stay on the real clock).

@@ -91,6 +91,13 @@ pub fn load(path: &Path) -> Result<Vec<ExerciseInfo>, InfoError> {
     parse(text).map_err(|(line, message)| err(line, message))
 }
 
+/// The exercises this binary was built with (checks come from here, never from a file the
+/// learner's program could rewrite).
+pub fn builtin() -> Vec<ExerciseInfo> {
+    parse(crate::embedded::EXERCISES_INFO)
+        .expect("the built-in info.toml parses (a unit test in embedded.rs proves it)")
+}
+
 /// Parse `info.toml` text; errors carry a 1-based line.
 pub fn parse(text: &str) -> Result<Vec<ExerciseInfo>, (usize, String)> {
     let line_of = |offset: usize| {

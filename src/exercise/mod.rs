@@ -9,6 +9,7 @@
 // The harness and kits exercise binaries link live in the small crate.
 pub use asyncscope_kit::exercise::{harness, kits};
 pub mod info;
+pub mod learner_crate;
 pub mod progress;
 pub mod runner;
 pub mod watch;
@@ -72,6 +73,12 @@ pub fn check_with(
         timeline: None,
         stdout: String::new(),
     };
+    if package == EXERCISES_PACKAGE
+        && let Some(problem) = learner_crate::problem(root)
+    {
+        checked.run_problem = Some(problem);
+        return checked;
+    }
     let binary = match runner::build_with(root, package, bin, color, watch)
     {
         Ok(b) => b,
@@ -126,16 +133,51 @@ pub fn check_with(
     checked
 }
 
-/// The workspace root (where `exercises/` lives): the current folder if it has one, else the
-/// source tree's.
-pub fn workspace_root() -> PathBuf {
-    let here = PathBuf::from(".");
-    if here.join("exercises").join("info.toml").is_file() {
-        here
-    } else {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+/// The folder the learner works in: the nearest of the current folder and its parents that
+/// holds `exercises/` and the exercises' crate, either a learner folder `asyncscope init`
+/// wrote (its `Cargo.toml` is that crate) or a source checkout (`crates/asyncscope-exercises`).
+/// Given relative to the current folder (".", "..", …), so messages name short paths.
+pub fn workspace_root() -> Result<PathBuf, String> {
+    let mut candidate = PathBuf::from(".");
+    let here = std::env::current_dir()
+        .map_err(|e| format!("cannot tell which folder this is ({e})"))?;
+    for dir in here.ancestors() {
+        if is_exercises_root(dir) {
+            return Ok(candidate);
+        }
+        candidate = if candidate == Path::new(".") {
+            PathBuf::from("..")
+        } else {
+            candidate.join("..")
+        };
     }
+    Err("there are no exercises in this folder or above it: run `asyncscope init` to \
+         make a folder of them (or run this from the folder it made)"
+        .to_string())
 }
+
+/// Does `dir` hold the learner's exercises and the crate that builds them?
+pub fn is_exercises_root(dir: &Path) -> bool {
+    if !dir.join("exercises").is_dir() {
+        return false;
+    }
+    if dir.join(CHECKOUT_MANIFEST).is_file() {
+        return true;
+    }
+    // A learner folder: the folder's own manifest is the exercises' package.
+    std::fs::read_to_string(dir.join("Cargo.toml")).is_ok_and(|manifest| {
+        manifest.parse::<toml::Table>().is_ok_and(|t| {
+            t.get("package")
+                .and_then(|p| p.get("name"))
+                .and_then(|n| n.as_str())
+                == Some(EXERCISES_PACKAGE)
+        })
+    })
+}
+
+/// Where the exercises' manifest is in a source checkout.
+pub const CHECKOUT_MANIFEST: &str =
+    "crates/asyncscope-exercises/Cargo.toml";
 
 /// What a check found, for the learner: the verdict, each check's message, and the run's
 /// timeline when it did not pass. Lines fit in `width` columns where they can.
@@ -202,7 +244,7 @@ pub enum Reset {
     Restored { backup: Option<PathBuf> },
 }
 
-/// Put an exercise back as it started (its pristine starter, `solutions/starters/`), keeping
+/// Put an exercise back as it started (its pristine starter, built into the binary), keeping
 /// the learner's version in `exercises/.backups/` first. The new file replaces the old one in
 /// one rename, so an editor or watcher never sees half a file.
 ///
@@ -213,13 +255,16 @@ pub fn reset(root: &Path, info: &ExerciseInfo) -> std::io::Result<Reset> {
     let with_path = |what: &str, path: &Path, e: Error| {
         Error::new(e.kind(), format!("{what} {}: {e}", path.display()))
     };
-    let starter = root.join("solutions").join("starters").join(info.file());
     let target = learner_file(root, info);
-    let pristine = std::fs::read(&starter).map_err(|e| {
-        with_path("could not read the starter", &starter, e)
-    })?;
+    let pristine =
+        crate::embedded::starter(&info.file()).ok_or_else(|| {
+            Error::other(format!(
+                "this asyncscope has no starter for {}",
+                info.name
+            ))
+        })?;
     let current = std::fs::read(&target).ok();
-    if current.as_deref() == Some(pristine.as_slice()) {
+    if current.as_deref() == Some(pristine) {
         return Ok(Reset::AlreadyPristine);
     }
     let backup = match current {

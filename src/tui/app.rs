@@ -331,13 +331,8 @@ impl App {
             Err(e) if !lessons.is_empty() => errors.push(e),
             Err(_) => {}
         }
-        let (exercises, info_error) = match crate::exercise::info::load(
-            &config.root.join("exercises").join("info.toml"),
-        ) {
-            Ok(e) => (e, None),
-            // Said, not swallowed: an empty exercise list alone would not say why.
-            Err(e) => (Vec::new(), Some(format!("no exercises: {e}"))),
-        };
+        let (exercises, info_error) =
+            (crate::exercise::info::builtin(), None::<String>);
         let (progress, warning) = if config.progress_file.is_some() {
             progress::load(&config.root)
         } else {
