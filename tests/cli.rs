@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 mod binary;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -371,12 +371,14 @@ fn hint_shows_the_next_hint_each_time() {
     let dir = std::env::temp_dir()
         .join(format!("asyncscope-hint-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(dir.join("exercises")).unwrap();
-    std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("exercises/info.toml"),
-        dir.join("exercises/info.toml"),
+    asyncscope::exercise::learner_crate::init(
+        &dir.join("learn"),
+        &asyncscope::exercise::learner_crate::KitSource::Version(
+            "0.1.0".into(),
+        ),
     )
     .unwrap();
+    let (outer, dir) = (dir.clone(), dir.join("learn"));
     let hint = |extra: &[&str]| {
         let mut args = vec!["hint", "fetch_all"];
         args.extend(extra);
@@ -392,14 +394,12 @@ fn hint_shows_the_next_hint_each_time() {
         );
         String::from_utf8(o.stdout).unwrap()
     };
-    let total =
-        asyncscope::exercise::info::load(&dir.join("exercises/info.toml"))
-            .unwrap()
-            .into_iter()
-            .find(|i| i.name == "fetch_all")
-            .unwrap()
-            .hints
-            .len();
+    let total = asyncscope::exercise::info::builtin()
+        .into_iter()
+        .find(|i| i.name == "fetch_all")
+        .unwrap()
+        .hints
+        .len();
     assert!(total >= 3);
     for n in 1..=total {
         let out = hint(&[]);
@@ -418,7 +418,7 @@ fn hint_shows_the_next_hint_each_time() {
     );
     hint(&["--reset"]);
     assert!(hint(&[]).contains(&format!("hint 1 of {total}:")));
-    std::fs::remove_dir_all(&dir).unwrap();
+    std::fs::remove_dir_all(&outer).unwrap();
 }
 
 /// `completions SHELL` prints a script that completes the real subcommands, for each shell.

@@ -13,12 +13,6 @@ fn workspace(name: &str) -> (PathBuf, info::ExerciseInfo) {
         .join(format!("asyncscope-reset-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
     std::fs::create_dir_all(root.join("exercises")).unwrap();
-    std::fs::create_dir_all(root.join("solutions/starters")).unwrap();
-    std::fs::copy(
-        src.join("solutions/starters").join(info.file()),
-        root.join("solutions/starters").join(info.file()),
-    )
-    .unwrap();
     std::fs::write(root.join("exercises").join(info.file()), "// mine\n")
         .unwrap();
     (root, info)
@@ -65,12 +59,14 @@ fn a_learner_file_that_cannot_be_replaced_is_named_and_kept() {
 }
 
 #[test]
-fn a_missing_starter_is_named() {
-    let (root, info) = workspace("nostarter");
-    let starter = root.join("solutions/starters").join(info.file());
-    std::fs::remove_file(&starter).unwrap();
+fn an_exercise_without_a_starter_is_named_and_nothing_changes() {
+    let (root, mut info) = workspace("nostarter");
+    // Starters are built into the binary: only an exercise it does not know has none.
+    info.name = "not_an_exercise".into();
+    std::fs::write(root.join("exercises").join(info.file()), "// mine\n")
+        .unwrap();
     let e = exercise::reset(&root, &info).unwrap_err().to_string();
-    assert!(e.contains(&starter.display().to_string()), "{e}");
+    assert!(e.contains("no starter for not_an_exercise"), "{e}");
     assert!(!root.join("exercises/.backups").exists());
     let _ = std::fs::remove_dir_all(&root);
 }

@@ -84,10 +84,10 @@ fn frames(
     without_root_line(&out)
 }
 
-/// The root task is spawned inside asyncscope (`src/scenarios/mod.rs:LINE:COL`): its line moves
+/// The root task is spawned inside asyncscope (`crates/asyncscope-kit/src/run.rs:LINE:COL`): its line moves
 /// with any edit there, which is not what these snapshots are about.
 fn without_root_line(text: &str) -> String {
-    const AT: &str = "src/scenarios/mod.rs:";
+    const AT: &str = "src/run.rs:";
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(i) = rest.find(AT) {

@@ -176,8 +176,23 @@ pub fn manifest(kit: &KitSource, files: &[String]) -> String {
         "# Your exercises: one binary per file in exercises/. Edit them in your editor;\n\
          # `asyncscope check NAME` (or `asyncscope watch`) builds, runs and grades them.\n\
          # asyncscope refuses to grade a crate whose dependencies were changed.\n\
-         [package]\n\
-         name = \"{EXERCISES_PACKAGE}\"\n\
+         {}",
+        package_manifest(EXERCISES_PACKAGE, kit)
+    );
+    for file in files {
+        let name = file.trim_end_matches(".rs");
+        s += &format!(
+            "\n[[bin]]\nname = \"{name}\"\npath = \"exercises/{file}\"\n"
+        );
+    }
+    s
+}
+
+/// A package named `name` on the kit `kit`, a workspace of its own, without its binaries.
+fn package_manifest(name: &str, kit: &KitSource) -> String {
+    format!(
+        "[package]\n\
+         name = \"{name}\"\n\
          version = \"0.1.0\"\n\
          edition = \"2024\"\n\
          publish = false\n\
@@ -195,14 +210,58 @@ pub fn manifest(kit: &KitSource, files: &[String]) -> String {
          [profile.dev]\n\
          debug = false\n",
         kit.spec()
-    );
-    for file in files {
-        let name = file.trim_end_matches(".rs");
-        s += &format!(
-            "\n[[bin]]\nname = \"{name}\"\npath = \"exercises/{file}\"\n"
-        );
+    )
+}
+
+/// The kit the learner crate under `root` builds on, from its manifest (a relative path made
+/// absolute, so it can be used from another folder).
+fn kit_of(root: &Path) -> Option<KitSource> {
+    let manifest: toml::Table =
+        std::fs::read_to_string(manifest_path(root))
+            .ok()?
+            .parse()
+            .ok()?;
+    let kit = manifest.get("dependencies")?.get(KIT_ALIAS)?;
+    if let Some(path) = kit.get("path").and_then(|p| p.as_str()) {
+        let base = manifest_path(root).parent()?.to_path_buf();
+        return std::path::absolute(base.join(path))
+            .ok()
+            .map(KitSource::Path);
     }
-    s
+    let version = kit.get("version").and_then(|v| v.as_str())?;
+    Some(KitSource::Version(version.to_string()))
+}
+
+/// The reference solution of exercise file `file`, as a crate of its own inside the learner
+/// folder's build folder (`target/asyncscope-reference`), written from the copy built into the
+/// binary before every build, on the same kit as the learner's crate. Its binary is
+/// `solution_NAME` of [`super::SOLUTIONS_PACKAGE`], as in a checkout.
+pub fn reference_crate(root: &Path, file: &str) -> io::Result<PathBuf> {
+    let source = crate::embedded::solutions()
+        .find(|(name, _)| *name == file)
+        .map(|(_, contents)| contents)
+        .ok_or_else(|| {
+            io::Error::other(format!(
+                "this asyncscope has no reference solution for {file}"
+            ))
+        })?;
+    let kit = kit_of(root).ok_or_else(|| {
+        io::Error::other(format!(
+            "cannot tell from {} which asyncscope-kit to build on",
+            manifest_path(root).display()
+        ))
+    })?;
+    let dir = root.join("target").join("asyncscope-reference");
+    std::fs::create_dir_all(&dir)?;
+    let name = file.trim_end_matches(".rs");
+    let manifest = format!(
+        "# Written by asyncscope before each build: the reference solution, for comparing.\n\
+         {}\n[[bin]]\nname = \"solution_{name}\"\npath = \"{file}\"\n",
+        package_manifest(super::SOLUTIONS_PACKAGE, &kit)
+    );
+    std::fs::write(dir.join("Cargo.toml"), manifest)?;
+    std::fs::write(dir.join(file), source)?;
+    Ok(dir)
 }
 
 /// What `asyncscope init` wrote.

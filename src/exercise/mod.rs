@@ -79,18 +79,32 @@ pub fn check_with(
         checked.run_problem = Some(problem);
         return checked;
     }
-    let binary = match runner::build_with(root, package, bin, color, watch)
-    {
-        Ok(b) => b,
-        Err(BuildFailed::Compile(output)) => {
-            checked.compile_error = Some(output);
-            return checked;
+    // Outside a checkout, the reference solution is built from the binary's own copy.
+    let in_learner_folder = !root.join(CHECKOUT_MANIFEST).is_file();
+    let build_root = if package == SOLUTIONS_PACKAGE && in_learner_folder {
+        match learner_crate::reference_crate(root, &info.file()) {
+            Ok(dir) => dir,
+            Err(e) => {
+                checked.run_problem =
+                    Some(format!("could not be built: {e}"));
+                return checked;
+            }
         }
-        Err(other) => {
-            checked.run_problem = Some(other.to_string());
-            return checked;
-        }
+    } else {
+        root.to_path_buf()
     };
+    let binary =
+        match runner::build_with(&build_root, package, bin, color, watch) {
+            Ok(b) => b,
+            Err(BuildFailed::Compile(output)) => {
+                checked.compile_error = Some(output);
+                return checked;
+            }
+            Err(other) => {
+                checked.run_problem = Some(other.to_string());
+                return checked;
+            }
+        };
     let report = runner::run_with(
         &binary,
         Limits::with_wall(info.time_limit_s),

@@ -255,6 +255,7 @@ pub fn build_limited(
     watch: Watchers<'_>,
 ) -> Result<PathBuf, BuildFailed> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let target = target_dir(root);
     let tmp = PrivateTmp::new()
         .map_err(|e| BuildFailed::NotStarted(no_tmp_sentence(&e)))?;
     let (err_read, err_write) = std::io::pipe()
@@ -278,7 +279,10 @@ pub fn build_limited(
                 OsString::from("--message-format=json-render-diagnostics"),
             ])
             .collect(),
-        env: vec![("TMPDIR".into(), tmp.path.clone().into_os_string())],
+        env: vec![
+            ("TMPDIR".into(), tmp.path.clone().into_os_string()),
+            ("CARGO_TARGET_DIR".into(), target.clone().into_os_string()),
+        ],
         cwd: Some(root.to_path_buf()),
         stdout: out_write.into(),
         stderr: err_write.into(),
@@ -291,9 +295,6 @@ pub fn build_limited(
         // rustc's temporary files can be large: the folder stays on the disk (removed after).
         tmp: None,
     };
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"));
     let binary = target.join("debug").join(bin);
     if !binary.exists() {
         (watch.note)(FIRST_BUILD);
@@ -354,6 +355,21 @@ pub fn build_limited(
     }
     let messages = messages.finish(Instant::now() + Duration::from_secs(1));
     Ok(built_executable(&messages, bin).unwrap_or(binary))
+}
+
+/// Where cargo builds the crate at `root`: `CARGO_TARGET_DIR`, else `root/target`; a crate
+/// kept inside a target folder (the reference solutions of a learner folder) builds into that
+/// folder, reusing the dependencies the learner's builds compiled.
+fn target_dir(root: &Path) -> PathBuf {
+    if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR") {
+        return PathBuf::from(dir);
+    }
+    match root.parent() {
+        Some(parent) if parent.file_name() == Some("target".as_ref()) => {
+            parent.to_path_buf()
+        }
+        _ => root.join("target"),
+    }
 }
 
 /// Where cargo put binary `bin`, from its JSON messages (the last artifact of that name).
@@ -456,7 +472,23 @@ pub fn visible(text: &str, keep_color: bool) -> String {
             c => out.push(c),
         }
     }
-    out
+    without_manifest_detour(out)
+}
+
+/// In a checkout, cargo names the exercises' files by way of their manifests' folders
+/// (`crates/asyncscope-exercises/../../exercises/fetch_all.rs`): the learner reads the path
+/// they edit (`exercises/fetch_all.rs`).
+fn without_manifest_detour(text: String) -> String {
+    const DETOURS: [&str; 2] = [
+        "crates/asyncscope-exercises/../../",
+        "crates/asyncscope-solutions/../../",
+    ];
+    if !text.contains("/../") {
+        return text;
+    }
+    DETOURS
+        .iter()
+        .fold(text, |text, detour| text.replace(detour, ""))
 }
 
 /// The names in a trace, made visible ([`visible`]): they are the learner's strings and end
