@@ -129,7 +129,9 @@ pub fn wrap(text: &str, width: usize, indent: usize) -> Vec<String> {
         .split(|c: char| c == ' ' || c.is_control())
         .filter(|w| !w.is_empty())
     {
-        let mut word: Vec<char> = word.chars().collect();
+        let chars: Vec<char> = word.chars().collect();
+        // What is left of the word: a slice, so cutting a long one is linear in its length.
+        let mut word = chars.as_slice();
         loop {
             let sep = usize::from(len > start);
             if len + sep + word.len() <= width {
@@ -142,7 +144,9 @@ pub fn wrap(text: &str, width: usize, indent: usize) -> Vec<String> {
             }
             if len == start {
                 // A word longer than a whole line: cut it.
-                line.extend(word.drain(..width - len));
+                let (head, rest) = word.split_at(width - len);
+                line.extend(head.iter());
+                word = rest;
             }
             lines.push(std::mem::replace(&mut line, " ".repeat(indent)));
             (len, start) = (indent, indent);
@@ -574,6 +578,20 @@ mod tests {
         assert_eq!(wrap("", 10, 2), [""]);
         assert_eq!(wrap("  two\nlines", 40, 4), ["  two lines"]);
         assert_eq!(wrap("ab", 0, 0), ["a", "b"]);
+    }
+
+    #[test]
+    fn a_word_longer_than_many_lines_is_cut_into_full_lines() {
+        let word: String = (0..100_000)
+            .map(|i| char::from(b'a' + (i % 26) as u8))
+            .collect();
+        let lines = wrap(&format!("x {word}"), 80, 4);
+        assert_eq!(lines[0], "x");
+        assert!(lines[1..].iter().all(|l| l.starts_with("    ")));
+        assert!(lines[1..lines.len() - 1].iter().all(|l| l.len() == 80));
+        let joined: String =
+            lines[1..].iter().map(|l| l.trim_start()).collect();
+        assert_eq!(joined, word);
     }
 
     #[test]
