@@ -1,0 +1,64 @@
+"""Lesson 05, the asyncio side: cancelling tasks, and calls under a timeout.
+
+    asyncscope lesson 05 --python        (beside the tokio runs)
+    asyncscope py --virtual-time lessons/py/05-timeouts-and-cancellation.py -- cancel
+Modes: cancel (with cleanup), abrupt (no cleanup), timeouts.
+"""
+import sys
+
+try:
+    from asyncscope import mark, value  # marks on the lanes, run values
+except ImportError:  # plain python3: nothing is recorded
+
+    def mark(text):
+        pass
+
+    def value(key, v):
+        pass
+
+
+MODE = sys.argv[1] if len(sys.argv) > 1 else "cancel"
+
+# lesson:start
+import asyncio
+
+async def work(seconds, cleanup):
+    try:
+        await asyncio.sleep(seconds)
+        mark("finished its work")
+    except asyncio.CancelledError:
+        if cleanup:
+            mark("asked to stop: cleaning up")
+            await asyncio.sleep(0.1)   # async cleanup is allowed
+        raise                          # and the error must go on
+
+async def slow_call(seconds):
+    try:
+        await asyncio.sleep(seconds)
+        mark("call finished")
+        return "success"
+    finally:
+        mark("guard dropped")          # runs however it ends
+
+async def main():
+    if MODE in ("cancel", "abrupt"):
+        tasks = [asyncio.create_task(work(s, MODE == "cancel"), name=n)
+                 for n, s in [("A", 3), ("B", 5), ("C", 2)]]
+        await asyncio.sleep(2.5)
+        mark("cancel!")
+        for task in tasks:
+            task.cancel()              # the finished one ignores it
+        await asyncio.gather(*tasks, return_exceptions=True)  # 2.6 s
+        return
+    results = []
+    for n, limit in enumerate((2.5, 1.5, 4.0), 1):  # 2.5 + 1.5 + 3
+        call = asyncio.create_task(slow_call(3), name=f"call-{n}")
+        try:
+            results.append(await asyncio.wait_for(call, limit))
+        except asyncio.TimeoutError:
+            mark("timeout!")
+            results.append("timeout")
+    value("results", results)
+
+asyncio.run(main())
+# lesson:end

@@ -1,0 +1,90 @@
+"""Lesson 14, the asyncio side: tasks left behind, a TaskGroup, and a graceful shutdown.
+
+    asyncscope lesson 14 --python        (beside the tokio runs)
+    asyncscope py --virtual-time lessons/py/14-structured-concurrency-and-shutdown.py -- forget
+Modes: forget, group (Python 3.11+), serve REQUEST_SECONDS DEADLINE.
+"""
+import sys
+
+try:
+    from asyncscope import mark, value  # marks on the lanes, run values
+except ImportError:  # plain python3: nothing is recorded
+
+    def mark(text):
+        pass
+
+    def value(key, v):
+        pass
+
+
+ARGS = sys.argv[1:] or ["forget"]
+
+# lesson:start
+import asyncio
+
+async def child():
+    await asyncio.sleep(3)
+
+async def parent(kept):
+    if ARGS[0] == "forget":             # fire and forget
+        for n in range(1, 4):
+            kept.add(asyncio.create_task(child(), name=f"child-{n}"))
+        await asyncio.sleep(1)
+        return
+    async with asyncio.TaskGroup() as tg:   # waits for its children
+        for n in range(1, 4):
+            tg.create_task(child(), name=f"child-{n}")
+        await asyncio.sleep(1)
+
+async def request(seconds):
+    try:
+        await asyncio.sleep(seconds)
+    except asyncio.CancelledError:
+        mark("cancelled at the deadline")
+        raise
+
+async def accept(stop, running, seconds):
+    n = 0
+    while not stop.is_set():            # a request every 0.3 s
+        try:
+            await asyncio.wait_for(stop.wait(), 0.3)
+        except asyncio.TimeoutError:
+            n += 1
+            task = asyncio.create_task(request(seconds),
+                                       name=f"request-{n}")
+            running.add(task)           # keep a reference!
+            task.add_done_callback(running.discard)
+    mark("stopped accepting")
+
+async def serve(seconds, deadline):
+    stop, running = asyncio.Event(), set()
+    acceptor = asyncio.create_task(accept(stop, running, seconds),
+                                   name="acceptor")
+    await asyncio.sleep(2)              # stands for Ctrl-C at 2 s
+    mark("Ctrl-C: shutting down")       # (loop.add_signal_handler)
+    stop.set()
+    await acceptor
+    start = asyncio.get_running_loop().time()
+    late = set()
+    if running:                         # drain, with a deadline
+        _, late = await asyncio.wait(running, timeout=deadline)
+    if late:
+        mark(f"deadline: cancelling {len(late)} requests")
+    for task in late:
+        task.cancel()
+    await asyncio.gather(*late, return_exceptions=True)
+    mark("drained")
+    now = asyncio.get_running_loop().time()
+    value("drain_units", round(now - start, 6))
+    value("cancelled_at_deadline", len(late))
+
+async def main():
+    if ARGS[0] == "serve":
+        return await serve(float(ARGS[1]), float(ARGS[2]))
+    kept = set()                        # tasks need a strong reference
+    await asyncio.create_task(parent(kept), name="parent")
+    mark("main returns")
+    value("children_finished", sum(t.done() for t in kept))
+
+asyncio.run(main())
+# lesson:end
