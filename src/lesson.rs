@@ -840,24 +840,29 @@ pub fn render_markdown(markdown: &str, width: usize) -> String {
     out.trim_end().to_string() + "\n"
 }
 
-/// Run the asyncio twin of lesson run `index` with `python` (on the virtual clock when
-/// `virtual_time`): its trace, or what went wrong in a sentence. What the program prints is
-/// dropped: the timeline is what is compared.
+/// Run the asyncio twin of lesson run `index` with `python`, on the clock the tokio run uses
+/// with `base` (virtual where tokio's is paused, so the two compare on one axis): its trace,
+/// or what went wrong in a sentence. What the program prints is dropped: the timeline is what
+/// is compared.
 pub fn run_asyncio(
     lesson: &Lesson,
     index: usize,
     python: &crate::python::Interpreter,
-    virtual_time: bool,
+    base: &RunOptions,
 ) -> Result<Trace, String> {
     let twin = lesson.asyncio_twin(index).ok_or_else(|| {
         format!(
-            "lesson {} run {} has no asyncio twin",
-            lesson.id,
-            index + 1
+            "run {} of lesson {} has no asyncio twin",
+            index + 1,
+            lesson.id
         )
     })?;
+    let spec = &lesson.runs[index];
+    let virtual_time = scenarios::clock_of(&spec.scenario, &spec.options(base))
+        .is_ok_and(|c| c == crate::trace::Clock::Paused);
     let options = crate::python::Options {
         virtual_time,
+        unit_ms: base.unit_ms,
         args: twin.args.iter().map(Into::into).collect(),
         ..crate::python::Options::default()
     };

@@ -2,7 +2,8 @@
 
     asyncscope lesson 14 --python        (beside the tokio runs)
     asyncscope py --virtual-time lessons/py/14-structured-concurrency-and-shutdown.py -- forget
-Modes: forget, group (Python 3.11+), serve REQUEST_SECONDS DEADLINE.
+Modes: forget, group, serve REQUEST_SECONDS DEADLINE (Python 3.11+: TaskGroup,
+asyncio.timeout).
 """
 import sys
 
@@ -33,7 +34,7 @@ async def parent(kept):
         return
     async with asyncio.TaskGroup() as tg:   # waits for its children
         for n in range(1, 4):
-            tg.create_task(child(), name=f"child-{n}")
+            kept.add(tg.create_task(child(), name=f"child-{n}"))
         await asyncio.sleep(1)
 
 async def request(seconds):
@@ -47,8 +48,9 @@ async def accept(stop, running, seconds):
     n = 0
     while not stop.is_set():            # a request every 0.3 s
         try:
-            await asyncio.wait_for(stop.wait(), 0.3)
-        except asyncio.TimeoutError:
+            async with asyncio.timeout(0.3):   # Python 3.11+
+                await stop.wait()
+        except TimeoutError:
             n += 1
             task = asyncio.create_task(request(seconds),
                                        name=f"request-{n}")

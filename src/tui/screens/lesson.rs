@@ -44,6 +44,7 @@ pub enum Action {
     Fold,
     Knobs,
     Compare,
+    Asyncio,
     Instructor,
     Contrast,
     Restart,
@@ -180,6 +181,11 @@ impl Component for Lesson {
             "compare with the previous run, on one time axis",
         )
         .bar("compare", 1, PLAYED),
+        bind(
+            &[(Key::Char('y'), A::Asyncio)],
+            "run the chosen run's asyncio twin (Python) beside its tokio run",
+        )
+        .bar("asyncio", 1, READY | PLAYED),
         bind(
             &[(Key::Char('i'), A::Instructor)],
             "instructor mode: big timeline; asks all, records none",
@@ -367,6 +373,7 @@ impl Component for Lesson {
                     );
                 }
             }
+            A::Asyncio => app.start_asyncio_twin(),
             A::Contrast => {
                 app.config.theme.contrast = !app.config.theme.contrast;
                 app.lv.text = None;
