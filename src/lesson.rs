@@ -466,7 +466,9 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Lesson, LessonError> {
                 return Err(err(
                     file_line,
                     format!("{} has no code to show", file.display()),
-                    Some("mark the part to show with `# lesson:start` and `# lesson:end` lines"),
+                    Some(
+                        "mark the part to show with `# lesson:start` and `# lesson:end` lines",
+                    ),
                 ));
             };
             body += "```python\n";
@@ -502,7 +504,9 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Lesson, LessonError> {
                 "run `{}` has an asyncio twin, but the lesson shows no asyncio file",
                 run.describe()
             ),
-            Some("show the file with a `{{python NAME}}` line (py/NAME.py beside the lesson)"),
+            Some(
+                "show the file with a `{{python NAME}}` line (py/NAME.py beside the lesson)",
+            ),
         ));
     }
 
@@ -858,8 +862,9 @@ pub fn run_asyncio(
         )
     })?;
     let spec = &lesson.runs[index];
-    let virtual_time = scenarios::clock_of(&spec.scenario, &spec.options(base))
-        .is_ok_and(|c| c == crate::trace::Clock::Paused);
+    let virtual_time =
+        scenarios::clock_of(&spec.scenario, &spec.options(base))
+            .is_ok_and(|c| c == crate::trace::Clock::Paused);
     let options = crate::python::Options {
         virtual_time,
         unit_ms: base.unit_ms,

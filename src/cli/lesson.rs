@@ -183,10 +183,15 @@ pub fn show_lesson(args: LessonArgs) -> color_eyre::Result<ExitCode> {
                 timelines.push(None);
             }
         }
-        let (Some(python), Some(twin)) = (&python, l.asyncio_twin(i)) else {
+        let (Some(python), Some(twin)) = (&python, l.asyncio_twin(i))
+        else {
             continue;
         };
-        let name = twin.script.file_name().unwrap_or_default().to_string_lossy();
+        let name = twin
+            .script
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy();
         writeln!(
             out,
             "\n── run {} in asyncio: {name} {} ──\n",

@@ -340,7 +340,11 @@ pub fn lesson_code(id: &str) -> Option<String> {
 /// The lines of `source` between a `start` and an `end` marker line, dedented (the code a
 /// lesson prints); `None` if the markers are missing or nothing is between them. Lessons'
 /// asyncio files are cut the same way.
-pub fn marked_region(source: &str, start: &str, end: &str) -> Option<String> {
+pub fn marked_region(
+    source: &str,
+    start: &str,
+    end: &str,
+) -> Option<String> {
     let mut lines = source.lines().skip_while(|l| l.trim() != start);
     lines.next()?;
     let region: Vec<&str> = lines.take_while(|l| l.trim() != end).collect();
