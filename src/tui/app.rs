@@ -327,6 +327,8 @@ pub struct App {
     pub references: BTreeMap<String, Checked>,
     /// How far the verdicts popup is scrolled.
     pub verdict_scroll: u16,
+    /// The Python that runs lessons' asyncio twins (`None`: python3 on PATH).
+    pub python: Option<PathBuf>,
     pub(crate) last_tick: Option<Instant>,
 }
 
@@ -396,6 +398,7 @@ impl App {
             ev: None,
             references: BTreeMap::new(),
             verdict_scroll: 0,
+            python: None,
             last_tick: None,
         }
     }
@@ -548,14 +551,15 @@ impl App {
                 Some("the asyncio run is still being recorded".into());
             return;
         }
-        let python = match crate::python::find_python(None) {
-            Ok(p) => p,
-            Err(e) => {
-                self.status =
-                    Some(format!("the asyncio side cannot run: {e}"));
-                return;
-            }
-        };
+        let python =
+            match crate::python::find_python(self.python.as_deref()) {
+                Ok(p) => p,
+                Err(e) => {
+                    self.status =
+                        Some(format!("the asyncio side cannot run: {e}"));
+                    return;
+                }
+            };
         let lesson = l.clone();
         if self.latest_run(idx).is_none() {
             self.start_lesson_run(idx);
