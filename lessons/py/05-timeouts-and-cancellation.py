@@ -38,20 +38,20 @@ async def slow_call(seconds):
         mark("call finished")
         return "success"
     finally:
-        mark("guard dropped")          # runs however it ends
+        mark("guard dropped")          # however it ends
 
-async def main():
-    if MODE in ("cancel", "abrupt"):
-        tasks = [asyncio.create_task(work(s, MODE == "cancel"), name=n)
-                 for n, s in [("A", 3), ("B", 5), ("C", 2)]]
-        await asyncio.sleep(2.5)
-        mark("cancel!")
-        for task in tasks:
-            task.cancel()              # the finished one ignores it
-        await asyncio.gather(*tasks, return_exceptions=True)  # 2.6 s
-        return
+async def cancel_at(seconds, cleanup):
+    tasks = [asyncio.create_task(work(s, cleanup), name=n)
+             for n, s in [("A", 3), ("B", 5), ("C", 2)]]
+    await asyncio.sleep(seconds)
+    mark("cancel!")
+    for task in tasks:
+        task.cancel()              # the finished one ignores it
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+async def three_timeouts():        # 2.5 + 1.5 + 3 = 7 s
     results = []
-    for n, limit in enumerate((2.5, 1.5, 4.0), 1):  # 2.5 + 1.5 + 3
+    for n, limit in enumerate((2.5, 1.5, 4.0), 1):
         call = asyncio.create_task(slow_call(3), name=f"call-{n}")
         try:
             results.append(await asyncio.wait_for(call, limit))
@@ -59,6 +59,15 @@ async def main():
             mark("timeout!")
             results.append("timeout")
     value("results", results)
+# lesson:end
+
+
+
+async def main():  # the root task: `main`, as on the tokio side
+    if MODE == "timeouts":
+        await three_timeouts()
+    else:
+        await cancel_at(2.5, cleanup=MODE == "cancel")  # 2.6 s, 2.5 s
+
 
 asyncio.run(main())
-# lesson:end

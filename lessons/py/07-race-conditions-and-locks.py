@@ -44,6 +44,8 @@ async def transfer(first, second):
         await asyncio.sleep(0.1)  # the other takes its first lock
         async with second:        # opposite order: waits forever
             mark("moved the money")
+# lesson:end
+
 
 async def main():
     if MODE in ("unsafe", "lock"):
@@ -69,4 +71,3 @@ async def main():
         value("deadlock", "yes")
 
 asyncio.run(main())
-# lesson:end

@@ -27,8 +27,8 @@ async def operation(sem, seconds):
         mark("got a permit")
         await asyncio.sleep(seconds)
 
-class TokenBucket:               # no refill task: tokens are counted
-    def __init__(self, capacity, per_second):    # when asked for
+class TokenBucket:               # tokens are counted when asked for
+    def __init__(self, capacity, per_second):
         self.capacity, self.rate = capacity, per_second
         self.tokens, self.last = capacity, 0.0
         self.lock = asyncio.Lock()               # first come, first in
@@ -49,6 +49,8 @@ class TokenBucket:               # no refill task: tokens are counted
 async def request(bucket, started):
     started.append(await bucket.take())
     mark("got a token")
+# lesson:end
+
 
 async def main():
     if ARGS[0] == "bucket":      # 2 tokens, one more every 0.5 s
@@ -65,4 +67,3 @@ async def main():
         for n in range(1, ops + 1)))     # 20 of 1 s, 5 at once: 4 s
 
 asyncio.run(main())
-# lesson:end

@@ -27,19 +27,19 @@ async def consumer(q):
     while True:
         job = await q.get()
         try:
-            await asyncio.sleep(1)      # the slow part
+            await asyncio.sleep(1)
         finally:
             q.task_done()
 
 async def producer(q, jobs):
     for job in range(jobs):
-        await q.put(job)                # parks while the queue is full
+        await q.put(job)                # parks while it is full
     value("producers_done_at", asyncio.get_running_loop().time())
 
-async def marked_consumer(q):           # stops at the end marker
+async def marked_consumer(q):
     while True:
         try:
-            async with asyncio.timeout(3):  # Python 3.11+
+            async with asyncio.timeout(3):
                 job = await q.get()
         except TimeoutError:
             return mark("gave up: timeout")
@@ -47,25 +47,35 @@ async def marked_consumer(q):           # stops at the end marker
             return mark("end marker")
         await asyncio.sleep(1)
 
-def start(coro, name):
-    return asyncio.create_task(coro, name=name)
+async def bounded(capacity):
+    q = asyncio.Queue(maxsize=capacity)
+    workers = [asyncio.create_task(consumer(q), name=f"consumer-{n}")
+               for n in (1, 2)]
+    await asyncio.create_task(producer(q, 12), name="producer-1")
+    await q.join()                      # every job task_done
+    for w in workers:
+        w.cancel()                      # else they wait forever
+# lesson:end
 
-async def main():
-    if MODE.isdigit():
-        q = asyncio.Queue(maxsize=int(MODE))  # 0 means unbounded
-        workers = [start(consumer(q), f"consumer-{n}") for n in (1, 2)]
-        await start(producer(q, 12), "producer-1")
-        await q.join()                  # until every job is task_done
-        for w in workers:
-            w.cancel()                  # else they wait in get() forever
-        return
+
+async def end_markers(markers):  # 4 jobs, then `markers` end markers
     q = asyncio.Queue()
-    workers = [start(marked_consumer(q), f"consumer-{n}") for n in (1, 2)]
+    workers = [
+        asyncio.create_task(marked_consumer(q), name=f"consumer-{n}")
+        for n in (1, 2)
+    ]
     for job in range(4):
         q.put_nowait(job)
-    for _ in range(1 if MODE == "one-marker" else len(workers)):
-        q.put_nowait(None)              # one end marker per consumer
+    for _ in range(markers):
+        q.put_nowait(None)
     await asyncio.gather(*workers)
 
+
+async def main():  # the root task: `main`, as on the tokio side
+    if MODE.isdigit():
+        await bounded(int(MODE))
+    else:
+        await end_markers(1 if MODE == "one-marker" else 2)
+
+
 asyncio.run(main())
-# lesson:end

@@ -46,6 +46,8 @@ async def late(signal, ended):
     except TimeoutError:
         ended.append("timeout")
         mark("gave up: timeout")
+# lesson:end
+
 
 def start(coro, name):
     return asyncio.create_task(coro, name=name)
@@ -81,4 +83,3 @@ async def main():
     value("late_ended_by", ended[0])
 
 asyncio.run(main())
-# lesson:end

@@ -66,6 +66,8 @@ async def loader(batches, loaded):
         mark(f"load {batch}")
         await asyncio.sleep(0.2)       # one bulk write per batch
         loaded.extend(batch)
+# lesson:end
+
 
 async def main():
     batches, loaded, batch = asyncio.Queue(1), [], []
@@ -83,4 +85,3 @@ async def main():
     value("output_order", loaded)
 
 asyncio.run(main())
-# lesson:end

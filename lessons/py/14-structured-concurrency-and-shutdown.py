@@ -27,7 +27,7 @@ async def child():
     await asyncio.sleep(3)
 
 async def parent(kept):
-    if ARGS[0] == "forget":             # fire and forget
+    if ARGS[0] == "forget":
         for n in range(1, 4):
             kept.add(asyncio.create_task(child(), name=f"child-{n}"))
         await asyncio.sleep(1)
@@ -46,7 +46,7 @@ async def request(seconds):
 
 async def accept(stop, running, seconds):
     n = 0
-    while not stop.is_set():            # a request every 0.3 s
+    while not stop.is_set():
         try:
             async with asyncio.timeout(0.3):   # Python 3.11+
                 await stop.wait()
@@ -79,6 +79,8 @@ async def serve(seconds, deadline):
     now = asyncio.get_running_loop().time()
     value("drain_units", round(now - start, 6))
     value("cancelled_at_deadline", len(late))
+# lesson:end
+
 
 async def main():
     if ARGS[0] == "serve":
@@ -89,4 +91,3 @@ async def main():
     value("children_finished", sum(t.done() for t in kept))
 
 asyncio.run(main())
-# lesson:end
