@@ -182,11 +182,6 @@ impl Component for Lesson {
         )
         .bar("compare", 1, PLAYED),
         bind(
-            &[(Key::Char('y'), A::Asyncio)],
-            "run the chosen run's asyncio twin (Python) beside its tokio run",
-        )
-        .bar("asyncio", 1, READY | PLAYED),
-        bind(
             &[(Key::Char('i'), A::Instructor)],
             "instructor mode: big timeline; asks all, records none",
         )
@@ -209,6 +204,12 @@ impl Component for Lesson {
             "close a panel, leave compare or instructor mode, back",
         )
         .bar("home", 1, READY),
+        // Last: a narrow key bar drops it first (help lists it all the same).
+        bind(
+            &[(Key::Char('y'), A::Asyncio)],
+            "run the chosen run's asyncio twin (Python) beside its tokio run",
+        )
+        .bar("asyncio", 1, READY | PLAYED),
     ];
 
     fn act(app: &mut App, action: Action, digit: u8) {
