@@ -1009,3 +1009,54 @@ fn l15_the_tour_names_the_hog() {
     // asyncscope's Python recorder has no heartbeat: no lag to read.
     assert!(tour.max_heartbeat_lag_us().is_none());
 }
+
+// ---- the command ----------------------------------------------------------------------------
+
+#[test]
+fn lesson_python_prints_each_twin_under_its_tokio_run() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_asyncscope"))
+        .args(["lesson", "01", "--python", "--width", "80"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let run2 = text
+        .find("── run 2: breakfast (together) ──")
+        .expect("run 2");
+    let twin2 = text
+        .find("── run 2 in asyncio: 01-sync-vs-async.py together ──")
+        .expect("run 2's twin");
+    let run3 = text.find("── run 3:").expect("run 3");
+    assert!(run2 < twin2 && twin2 < run3, "{text}");
+    assert!(
+        text[twin2..run3].contains("total 3.00u"),
+        "{}",
+        &text[twin2..run3]
+    );
+
+    // Without a Python, one sentence says so and the tokio runs still show.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_asyncscope"))
+        .args(["lesson", "01", "--python"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("PATH", "/nonexistent")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        text.matches(
+            "The asyncio twins cannot run: python3 was not found on PATH"
+        )
+        .count(),
+        1,
+        "{text}"
+    );
+    assert!(text.contains("── run 3: fetch-three"));
+    assert!(!text.contains("in asyncio:"));
+}
