@@ -7,15 +7,8 @@ asyncio.timeout).
 """
 import sys
 
-try:
-    from asyncscope import mark, value  # marks on the lanes, run values
-except ImportError:  # plain python3: nothing is recorded
-
-    def mark(text):
-        pass
-
-    def value(key, v):
-        pass
+sys.dont_write_bytecode = True  # no __pycache__ beside the lessons
+from lesson_marks import mark, value  # asyncscope's, or stand-ins
 
 
 ARGS = sys.argv[1:] or ["forget"]

@@ -3,15 +3,10 @@
     asyncscope lesson 15 --python        (beside the tokio run)
     asyncscope py --virtual-time lessons/py/15-reading-the-runtime.py
 """
-try:
-    from asyncscope import mark, value  # marks on the lanes, run values
-except ImportError:  # plain python3: nothing is recorded
+import sys
 
-    def mark(text):
-        pass
-
-    def value(key, v):
-        pass
+sys.dont_write_bytecode = True  # no __pycache__ beside the lessons
+from lesson_marks import mark, value  # asyncscope's, or stand-ins
 
 
 # lesson:start
