@@ -22,7 +22,7 @@
 //! # Markdown …
 //! {{code breakfast}}     (replaced by the scenario's marked source: the code that runs)
 //! {{python 01-sync-vs-async}}
-//!                        (replaced by the part of `py/01-sync-vs-async.py`, beside the lesson,
+//!                        (replaced by the part of `01-sync-vs-async.py`, beside the lesson,
 //!                        between `# lesson:start` and `# lesson:end`: the asyncio twin)
 //! ```
 //!
@@ -169,12 +169,12 @@ impl Lesson {
 pub const PY_START: &str = "# lesson:start";
 pub const PY_END: &str = "# lesson:end";
 
-/// Where a lesson's `{{python NAME}}` file is: `py/NAME.py` beside the lesson.
+/// Where a lesson's `{{python NAME}}` file is: `NAME.py` beside the lesson (the lessons folder
+/// holds files only).
 pub fn python_file(lesson_path: &Path, name: &str) -> PathBuf {
     lesson_path
         .parent()
         .unwrap_or(Path::new("."))
-        .join("py")
         .join(format!("{name}.py"))
 }
 
@@ -457,7 +457,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Lesson, LessonError> {
                 err(
                     file_line,
                     format!("cannot read {}: {e}", file.display()),
-                    Some("the asyncio file of `{{python NAME}}` is py/NAME.py beside the lesson"),
+                    Some("the asyncio file of `{{python NAME}}` is NAME.py beside the lesson"),
                 )
             })?;
             let Some(code) =
@@ -505,7 +505,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Lesson, LessonError> {
                 run.describe()
             ),
             Some(
-                "show the file with a `{{python NAME}}` line (py/NAME.py beside the lesson)",
+                "show the file with a `{{python NAME}}` line (NAME.py beside the lesson)",
             ),
         ));
     }

@@ -1,4 +1,4 @@
-//! Every lesson's asyncio code is a runnable file (`lessons/py/NN-*.py`) whose marked part is
+//! Every lesson's asyncio code is a runnable file (`lessons/NN-*.py`) whose marked part is
 //! exactly what the lesson prints; each run's asyncio twin runs under `asyncscope py`'s
 //! recorder on the virtual clock, and the lesson's "what to look for" claims are checked on its
 //! timeline: where asyncio agrees with tokio, and where the lesson says it differs.
@@ -213,7 +213,7 @@ fn every_lesson_prints_its_runnable_asyncio_file() {
         });
         assert_eq!(
             file.parent().unwrap(),
-            lessons_dir().join("py"),
+            lessons_dir(),
             "kept beside the lesson"
         );
         let source = std::fs::read_to_string(&file).unwrap();
@@ -261,7 +261,7 @@ fn a_python_line_shows_the_file_and_names_the_twin() {
     assert!(!l.body.contains("lesson:start"), "markers are not shown");
     let twin = l.asyncio_twin(0).unwrap();
     assert_eq!(twin.args, ["together"]);
-    assert!(twin.script.ends_with("py/01-sync-vs-async.py"));
+    assert!(twin.script.ends_with("lessons/01-sync-vs-async.py"));
 
     let missing = parse(
         &GOOD.replace("{{python 01-sync-vs-async}}", "{{python nope}}"),
@@ -280,9 +280,7 @@ fn a_python_line_shows_the_file_and_names_the_twin() {
     );
     // A file without its markers has nothing to show.
     let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join("py")).unwrap();
-    std::fs::write(dir.path().join("py/bare.py"), "import asyncio\n")
-        .unwrap();
+    std::fs::write(dir.path().join("bare.py"), "import asyncio\n").unwrap();
     let e = lesson::parse(
         &dir.path().join("90-bare.md"),
         GOOD.replace("01-sync-vs-async", "bare").as_bytes(),

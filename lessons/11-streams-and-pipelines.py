@@ -1,7 +1,7 @@
 """Lesson 11, the asyncio side: a lazy paginated source, enriched a few at a time, loaded in batches.
 
     asyncscope lesson 11 --python        (beside the tokio runs)
-    asyncscope py --virtual-time lessons/py/11-streams-and-pipelines.py -- buffered 0
+    asyncscope py --virtual-time lessons/11-streams-and-pipelines.py -- buffered 0
 Modes: buffered|unordered TAKE (0: every item), PAGE_SIZE (default 10).
 """
 import sys

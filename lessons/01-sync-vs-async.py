@@ -1,7 +1,7 @@
 """Lesson 01, the asyncio side: breakfast, and three fetches.
 
     asyncscope lesson 01 --python        (beside the tokio runs)
-    asyncscope py --virtual-time lessons/py/01-sync-vs-async.py -- together
+    asyncscope py --virtual-time lessons/01-sync-vs-async.py -- together
 Modes: sequential, together, fetch.
 """
 import sys

@@ -1,7 +1,7 @@
 """Lesson 04, the asyncio side: answers as they come, in order, or the first one only.
 
     asyncscope lesson 04 --python        (beside the tokio runs)
-    asyncscope py --virtual-time lessons/py/04-as-completed-select-racing.py -- select
+    asyncscope py --virtual-time lessons/04-as-completed-select-racing.py -- select
 Modes: as-completed, in-order, select.
 """
 import sys

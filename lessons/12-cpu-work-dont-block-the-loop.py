@@ -1,7 +1,7 @@
 """Lesson 12, the asyncio side: CPU work inline, on a thread, in another process.
 
     asyncscope lesson 12 --python        (beside the tokio runs)
-    asyncscope py --virtual-time lessons/py/12-cpu-work-dont-block-the-loop.py -- inline
+    asyncscope py --virtual-time lessons/12-cpu-work-dont-block-the-loop.py -- inline
 Modes: inline, thread, process; then ROUNDS (default 400000, about 0.2 s of hashing).
 """
 import sys

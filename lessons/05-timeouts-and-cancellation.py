@@ -1,7 +1,7 @@
 """Lesson 05, the asyncio side: cancelling tasks, and calls under a timeout.
 
     asyncscope lesson 05 --python        (beside the tokio runs)
-    asyncscope py --virtual-time lessons/py/05-timeouts-and-cancellation.py -- cancel
+    asyncscope py --virtual-time lessons/05-timeouts-and-cancellation.py -- cancel
 Modes: cancel (with cleanup), abrupt (no cleanup), timeouts.
 """
 import sys

@@ -1,7 +1,7 @@
 """Lesson 07, the asyncio side: a lost update, a Lock, and two locks in opposite order.
 
     asyncscope lesson 07 --python        (beside the tokio runs)
-    asyncscope py --virtual-time lessons/py/07-race-conditions-and-locks.py -- unsafe
+    asyncscope py --virtual-time lessons/07-race-conditions-and-locks.py -- unsafe
 Modes: unsafe, lock, deadlock, same-order.
 """
 import sys

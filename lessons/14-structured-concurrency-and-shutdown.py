@@ -1,7 +1,7 @@
 """Lesson 14, the asyncio side: tasks left behind, a TaskGroup, and a graceful shutdown.
 
     asyncscope lesson 14 --python        (beside the tokio runs)
-    asyncscope py --virtual-time lessons/py/14-structured-concurrency-and-shutdown.py -- forget
+    asyncscope py --virtual-time lessons/14-structured-concurrency-and-shutdown.py -- forget
 Modes: forget, group, serve REQUEST_SECONDS DEADLINE (Python 3.11+: TaskGroup,
 asyncio.timeout).
 """

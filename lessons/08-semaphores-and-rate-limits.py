@@ -1,7 +1,7 @@
 """Lesson 08, the asyncio side: a Semaphore limiting operations in flight, and a token bucket.
 
     asyncscope lesson 08 --python        (beside the tokio runs)
-    asyncscope py --virtual-time lessons/py/08-semaphores-and-rate-limits.py -- 20 1 5
+    asyncscope py --virtual-time lessons/08-semaphores-and-rate-limits.py -- 20 1 5
 Modes: OPS SECONDS LIMIT, or bucket.
 """
 import sys

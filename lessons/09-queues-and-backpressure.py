@@ -1,7 +1,7 @@
 """Lesson 09, the asyncio side: a bounded Queue between a producer and two consumers.
 
     asyncscope lesson 09 --python        (beside the tokio runs)
-    asyncscope py --virtual-time lessons/py/09-queues-and-backpressure.py -- 3
+    asyncscope py --virtual-time lessons/09-queues-and-backpressure.py -- 3
 Modes: CAPACITY (12 jobs), one-marker, a-marker-each (4 jobs, end markers;
 Python 3.11+).
 """

@@ -1,7 +1,7 @@
 """Lesson 13, the asyncio side: four waits and four crunches on one event loop.
 
     asyncscope lesson 13 --python        (beside the tokio runs)
-    asyncscope py --virtual-time lessons/py/13-concurrency-vs-parallelism.py -- io
+    asyncscope py --virtual-time lessons/13-concurrency-vs-parallelism.py -- io
 Modes: io, cpu (on the loop's thread), threads (two threads: the GIL), processes.
 """
 import sys

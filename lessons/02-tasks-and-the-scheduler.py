@@ -1,7 +1,7 @@
 """Lesson 02, the asyncio side: tasks taking turns at their awaits.
 
     asyncscope lesson 02 --python        (beside the tokio runs)
-    asyncscope py --virtual-time lessons/py/02-tasks-and-the-scheduler.py -- interleave
+    asyncscope py --virtual-time lessons/02-tasks-and-the-scheduler.py -- interleave
 Modes: interleave, lazy, starve, yield.
 """
 import sys

@@ -1,7 +1,7 @@
 """Lesson 15, the asyncio side: five tasks on one loop, and the one that blocks it.
 
     asyncscope lesson 15 --python        (beside the tokio run)
-    asyncscope py --virtual-time lessons/py/15-reading-the-runtime.py
+    asyncscope py --virtual-time lessons/15-reading-the-runtime.py
 """
 import sys
 

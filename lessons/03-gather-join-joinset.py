@@ -1,7 +1,7 @@
 """Lesson 03, the asyncio side: waiting for five fetches, one of which fails.
 
     asyncscope lesson 03 --python        (beside the tokio runs)
-    asyncscope py --virtual-time lessons/py/03-gather-join-joinset.py -- fail-fast 3
+    asyncscope py --virtual-time lessons/03-gather-join-joinset.py -- fail-fast 3
 Modes: fail-fast N (Python 3.11+: TaskGroup), collect-all N; N is the fetch that fails.
 """
 import sys

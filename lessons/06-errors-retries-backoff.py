@@ -1,7 +1,7 @@
 """Lesson 06, the asyncio side: retrying with backoff, and what not to retry.
 
     asyncscope lesson 06 --python        (beside the tokio runs)
-    asyncscope py --virtual-time lessons/py/06-errors-retries-backoff.py -- 3
+    asyncscope py --virtual-time lessons/06-errors-retries-backoff.py -- 3
 Modes: FAILURES (how many 503s before an answer), or 404.
 """
 import sys

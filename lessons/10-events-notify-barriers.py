@@ -1,7 +1,7 @@
 """Lesson 10, the asyncio side: a Barrier, an Event that stays set, a Condition's notify_all.
 
     asyncscope lesson 10 --python        (beside the tokio runs)
-    asyncscope py --virtual-time lessons/py/10-events-notify-barriers.py -- barrier
+    asyncscope py --virtual-time lessons/10-events-notify-barriers.py -- barrier
 Modes: barrier, event, notify-late (Python 3.11+: Barrier, asyncio.timeout).
 """
 import sys
