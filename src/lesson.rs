@@ -21,14 +21,20 @@
 //! +++
 //! # Markdown …
 //! {{code breakfast}}     (replaced by the scenario's marked source: the code that runs)
+//! {{python 01-sync-vs-async}}
+//!                        (replaced by the part of `01-sync-vs-async.py`, beside the lesson,
+//!                        between `# lesson:start` and `# lesson:end`: the asyncio twin)
 //! ```
+//!
+//! A run with `asyncio = "ARGS"` has a twin: the lesson's Python file run with those
+//! arguments (`asyncscope lesson NN --python`, and `y` on the lesson screen, compare them).
 //!
 //! Answers are never written in the file: they are computed from the real run, so they stay
 //! right when a learner changes a knob.
 
 use crate::scenarios::{self, Knobs, RunOptions};
 use crate::timeline::Timeline;
-use crate::trace::TaskKind;
+use crate::trace::{TaskKind, Trace};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -59,6 +65,10 @@ pub struct RunSpec {
     pub knobs: BTreeMap<String, toml::Value>,
     #[serde(default)]
     pub label: String,
+    /// The arguments that make the lesson's asyncio file do what this run does (`None`: the
+    /// run has no asyncio twin).
+    #[serde(default)]
+    pub asyncio: Option<String>,
 }
 
 impl RunSpec {
@@ -128,9 +138,44 @@ pub struct Lesson {
     pub runs: Vec<RunSpec>,
     pub questions: Vec<Question>,
     pub exercises: Vec<String>,
-    /// Markdown with `{{code …}}` replaced by the scenario code.
+    /// Markdown with `{{code …}}` replaced by the scenario code, `{{python …}}` by the
+    /// asyncio file's.
     pub body: String,
     pub path: PathBuf,
+    /// The runnable asyncio program the lesson prints (`{{python …}}`).
+    pub python: Option<PathBuf>,
+}
+
+/// The asyncio twin of a lesson run: the lesson's Python file and its arguments.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AsyncioTwin {
+    pub script: PathBuf,
+    pub args: Vec<String>,
+}
+
+impl Lesson {
+    /// The asyncio twin of run `index`, if the lesson has a Python file and the run names its
+    /// arguments.
+    pub fn asyncio_twin(&self, index: usize) -> Option<AsyncioTwin> {
+        let args = self.runs.get(index)?.asyncio.as_ref()?;
+        Some(AsyncioTwin {
+            script: self.python.clone()?,
+            args: args.split_whitespace().map(str::to_string).collect(),
+        })
+    }
+}
+
+/// The markers around the part of a lesson's asyncio file that the lesson prints.
+pub const PY_START: &str = "# lesson:start";
+pub const PY_END: &str = "# lesson:end";
+
+/// Where a lesson's `{{python NAME}}` file is: `NAME.py` beside the lesson (the lessons folder
+/// holds files only).
+pub fn python_file(lesson_path: &Path, name: &str) -> PathBuf {
+    lesson_path
+        .parent()
+        .unwrap_or(Path::new("."))
+        .join(format!("{name}.py"))
 }
 
 /// A problem in a lesson file, with where it is and what to do about it.
@@ -237,6 +282,7 @@ pub fn asyncio_page(dir: &Path) -> Result<Lesson, LessonError> {
         exercises: Vec::new(),
         body,
         path,
+        python: None,
     })
 }
 
@@ -401,10 +447,36 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Lesson, LessonError> {
     }
 
     let mut body = String::new();
+    let mut python = None;
     for (i, l) in lines[close + 2..].iter().enumerate() {
         let file_line = close + 3 + i;
         let trimmed = l.trim();
-        if let Some(rest) = trimmed.strip_prefix("{{code ") {
+        if let Some(rest) = trimmed.strip_prefix("{{python ") {
+            let name = rest.trim_end_matches("}}").trim();
+            let file = python_file(path, name);
+            let source = std::fs::read_to_string(&file).map_err(|e| {
+                err(
+                    file_line,
+                    format!("cannot read {}: {e}", file.display()),
+                    Some("the asyncio file of `{{python NAME}}` is NAME.py beside the lesson"),
+                )
+            })?;
+            let Some(code) =
+                scenarios::marked_region(&source, PY_START, PY_END)
+            else {
+                return Err(err(
+                    file_line,
+                    format!("{} has no code to show", file.display()),
+                    Some(
+                        "mark the part to show with `# lesson:start` and `# lesson:end` lines",
+                    ),
+                ));
+            };
+            body += "```python\n";
+            body += &code;
+            body += "\n```\n";
+            python = Some(file);
+        } else if let Some(rest) = trimmed.strip_prefix("{{code ") {
             let id = rest.trim_end_matches("}}").trim();
             let Some(code) = scenarios::lesson_code(id) else {
                 return Err(err(
@@ -424,6 +496,21 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Lesson, LessonError> {
         }
     }
 
+    if python.is_none()
+        && let Some(run) = fm.runs.iter().find(|r| r.asyncio.is_some())
+    {
+        return Err(err(
+            find_line("asyncio"),
+            format!(
+                "run `{}` has an asyncio twin, but the lesson shows no asyncio file",
+                run.describe()
+            ),
+            Some(
+                "show the file with a `{{python NAME}}` line (NAME.py beside the lesson)",
+            ),
+        ));
+    }
+
     Ok(Lesson {
         id: fm.id,
         title: fm.title,
@@ -434,6 +521,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Lesson, LessonError> {
         exercises: fm.exercises,
         body,
         path: path.to_path_buf(),
+        python,
     })
 }
 
@@ -755,6 +843,49 @@ pub fn render_markdown(markdown: &str, width: usize) -> String {
     }
     flush(&mut para, &mut out, "", 0);
     out.trim_end().to_string() + "\n"
+}
+
+/// Run the asyncio twin of lesson run `index` with `python`, on the clock the tokio run uses
+/// with `base` (virtual where tokio's is paused, so the two compare on one axis): its trace,
+/// or what went wrong in a sentence. What the program prints is dropped: the timeline is what
+/// is compared.
+pub fn run_asyncio(
+    lesson: &Lesson,
+    index: usize,
+    python: &crate::python::Interpreter,
+    base: &RunOptions,
+) -> Result<Trace, String> {
+    let twin = lesson.asyncio_twin(index).ok_or_else(|| {
+        format!(
+            "run {} of lesson {} has no asyncio twin",
+            index + 1,
+            lesson.id
+        )
+    })?;
+    let spec = &lesson.runs[index];
+    let virtual_time =
+        scenarios::clock_of(&spec.scenario, &spec.options(base))
+            .is_ok_and(|c| c == crate::trace::Clock::Paused);
+    let options = crate::python::Options {
+        virtual_time,
+        unit_ms: base.unit_ms,
+        args: twin.args.iter().map(Into::into).collect(),
+        ..crate::python::Options::default()
+    };
+    let run = crate::python::run(
+        python,
+        &twin.script,
+        &options,
+        std::sync::Arc::new(|_: &str| {}),
+    );
+    let name = twin.script.file_name().map_or_else(
+        || twin.script.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    match run.trace {
+        Some(trace) if run.succeeded() => Ok(trace),
+        _ => Err(run.sentences(&name, virtual_time).join("; ")),
+    }
 }
 
 /// Run one of a lesson's runs (virtual time unless `base` says otherwise).

@@ -20,6 +20,10 @@ pub struct LessonArgs {
     /// Play the runs on the real clock (default: virtual time, instant and exact).
     #[arg(long)]
     pub real_time: bool,
+    /// Also run each run's asyncio twin (the lesson's Python file, with python3 on PATH) and
+    /// print its timeline under the tokio one.
+    #[arg(long)]
+    pub python: bool,
     /// Text width (default: the terminal's, or 80).
     #[arg(long, value_name = "N")]
     pub width: Option<u16>,
@@ -154,6 +158,18 @@ pub fn show_lesson(args: LessonArgs) -> color_eyre::Result<ExitCode> {
         },
         ..RunOptions::default()
     };
+    // Found once: without a Python, one sentence says so and the tokio runs still show.
+    let python = if args.python {
+        match asyncscope::python::find_python(None) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                writeln!(out, "\nThe asyncio twins cannot run: {e}")?;
+                None
+            }
+        }
+    } else {
+        None
+    };
     let mut timelines = Vec::new();
     for (i, spec) in l.runs.iter().enumerate() {
         writeln!(out, "\n── run {}: {} ──\n", i + 1, spec.describe())?;
@@ -166,6 +182,28 @@ pub fn show_lesson(args: LessonArgs) -> color_eyre::Result<ExitCode> {
                 writeln!(out, "error: {e}")?;
                 timelines.push(None);
             }
+        }
+        let (Some(python), Some(twin)) = (&python, l.asyncio_twin(i))
+        else {
+            continue;
+        };
+        let name = twin
+            .script
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy();
+        writeln!(
+            out,
+            "\n── run {} in asyncio: {name} {} ──\n",
+            i + 1,
+            twin.args.join(" ")
+        )?;
+        match lesson::run_asyncio(l, i, python, &base) {
+            Ok(trace) => {
+                let tl = asyncscope::timeline::Timeline::from_trace(&trace);
+                write!(out, "{}", export::text::render(&tl, width))?;
+            }
+            Err(e) => writeln!(out, "error: {e}")?,
         }
     }
 

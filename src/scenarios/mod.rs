@@ -287,8 +287,21 @@ const SOURCES: &[(&str, &str)] = &[
 /// `// lesson:end <id>` in its source, without their common indentation.
 pub fn lesson_code(id: &str) -> Option<String> {
     let source = SOURCES.iter().find(|(i, _)| *i == id)?.1;
-    let start = format!("// lesson:start {id}");
-    let end = format!("// lesson:end {id}");
+    marked_region(
+        source,
+        &format!("// lesson:start {id}"),
+        &format!("// lesson:end {id}"),
+    )
+}
+
+/// The lines of `source` between a `start` and an `end` marker line, dedented (the code a
+/// lesson prints); `None` if the markers are missing or nothing is between them. Lessons'
+/// asyncio files are cut the same way.
+pub fn marked_region(
+    source: &str,
+    start: &str,
+    end: &str,
+) -> Option<String> {
     let mut lines = source.lines().skip_while(|l| l.trim() != start);
     lines.next()?;
     let region: Vec<&str> = lines.take_while(|l| l.trim() != end).collect();

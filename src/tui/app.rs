@@ -110,6 +110,14 @@ pub enum Overlay {
     Open(String),
 }
 
+/// The asyncio twin of a lesson run, recorded on a thread of its own (a Python run takes a
+/// moment, and the screen keeps drawing meanwhile).
+pub struct TwinRun {
+    /// The lesson run it is the twin of.
+    pub run: usize,
+    handle: std::thread::JoinHandle<Result<Trace, String>>,
+}
+
 /// The lesson screen (also used, without a lesson, for a trace opened from a file).
 pub struct LessonView {
     pub lesson: Option<usize>,
@@ -119,6 +127,10 @@ pub struct LessonView {
     pub recordings: Vec<Recording>,
     pub current: Option<usize>,
     pub compare: bool,
+    /// An asyncio run and the tokio run it is compared with (recording indices).
+    pub pair: Option<(usize, usize)>,
+    /// An asyncio twin being recorded.
+    pub twin: Option<TwinRun>,
     pub lane: usize,
     pub lane_scroll: usize,
     /// `None`: fold by itself when there are many lanes.
@@ -159,6 +171,8 @@ impl LessonView {
             recordings: Vec::new(),
             current: None,
             compare: false,
+            pair: None,
+            twin: None,
             lane: 0,
             lane_scroll: 0,
             fold: None,
@@ -222,9 +236,15 @@ impl LessonView {
         self.current.and_then(|i| self.recordings.get_mut(i))
     }
 
-    /// The run compared with the current one: the one before it (or after, for the first).
+    /// The run compared with the current one: an asyncio run's tokio twin (and back), else
+    /// the one before it (or after, for the first).
     pub fn partner(&self) -> Option<usize> {
         let cur = self.current?;
+        match self.pair {
+            Some((a, b)) if cur == a => return Some(b),
+            Some((a, b)) if cur == b => return Some(a),
+            _ => {}
+        }
         if self.recordings.len() < 2 {
             return None;
         }
@@ -307,6 +327,8 @@ pub struct App {
     pub references: BTreeMap<String, Checked>,
     /// How far the verdicts popup is scrolled.
     pub verdict_scroll: u16,
+    /// The Python that runs lessons' asyncio twins (`None`: python3 on PATH).
+    pub python: Option<PathBuf>,
     pub(crate) last_tick: Option<Instant>,
 }
 
@@ -371,6 +393,7 @@ impl App {
             ev: None,
             references: BTreeMap::new(),
             verdict_scroll: 0,
+            python: None,
             last_tick: None,
         }
     }
@@ -500,6 +523,114 @@ impl App {
         self.last_tick = Some(Instant::now());
     }
 
+    /// Record the asyncio twin of the chosen lesson run, to compare with its tokio run (which
+    /// starts now if it never ran). Without a twin or a Python, the status line says why.
+    pub fn start_asyncio_twin(&mut self) {
+        let idx = self.lv.run_idx;
+        let Some(l) = self.lesson() else {
+            return;
+        };
+        if l.asyncio_twin(idx).is_none() {
+            self.status = Some(if l.python.is_none() {
+                "this page has no asyncio file to run".to_string()
+            } else {
+                format!(
+                    "run {} has no asyncio twin: choose another run with its number",
+                    idx + 1
+                )
+            });
+            return;
+        }
+        if self.lv.twin.is_some() {
+            self.status =
+                Some("the asyncio run is still being recorded".into());
+            return;
+        }
+        let python =
+            match crate::python::find_python(self.python.as_deref()) {
+                Ok(p) => p,
+                Err(e) => {
+                    self.status =
+                        Some(format!("the asyncio side cannot run: {e}"));
+                    return;
+                }
+            };
+        let lesson = l.clone();
+        if self.latest_run(idx).is_none() {
+            self.start_lesson_run(idx);
+        }
+        let base = self.run_options(Vec::new());
+        let version = python.full_version.clone();
+        let handle = std::thread::spawn(move || {
+            lesson::run_asyncio(&lesson, idx, &python, &base)
+        });
+        self.lv.twin = Some(TwinRun { run: idx, handle });
+        self.status = Some(format!(
+            "recording run {} in asyncio (Python {})…",
+            idx + 1,
+            version
+        ));
+    }
+
+    /// The latest recording of lesson run `idx` (tokio's: asyncio runs are not labelled so).
+    fn latest_run(&self, idx: usize) -> Option<usize> {
+        let prefix = format!("run {} ·", idx + 1);
+        self.lv
+            .recordings
+            .iter()
+            .rposition(|r| r.label.starts_with(&prefix))
+    }
+
+    /// Take in a finished asyncio twin: it becomes the current recording, compared with the
+    /// tokio run. True if one arrived.
+    fn take_twin(&mut self, wait: bool) -> bool {
+        if !wait
+            && self
+                .lv
+                .twin
+                .as_ref()
+                .is_none_or(|t| !t.handle.is_finished())
+        {
+            return false;
+        }
+        let Some(twin) = self.lv.twin.take() else {
+            return false;
+        };
+        let result = twin.handle.join().unwrap_or_else(|_| {
+            Err("the asyncio run stopped without a result".into())
+        });
+        let trace = match result {
+            Ok(t) => t,
+            Err(e) => {
+                self.status = Some(format!("the asyncio run failed: {e}"));
+                return true;
+            }
+        };
+        let label = self
+            .lesson()
+            .and_then(|l| l.runs.get(twin.run))
+            .map_or_else(String::new, short_label);
+        self.lv.recordings.push(Recording::from_trace(
+            &format!("asyncio · run {} · {label}", twin.run + 1),
+            trace,
+        ));
+        let mine = self.lv.recordings.len() - 1;
+        match self.latest_run(twin.run) {
+            Some(tokio) => {
+                self.lv.pair = Some((mine, tokio));
+                self.lv.compare = true;
+                self.status = Some(
+                    "asyncio (A) above, tokio (B) below, on one axis: c leaves compare"
+                        .into(),
+                );
+            }
+            None => self.lv.compare = false,
+        }
+        self.lv.current = Some(mine);
+        self.lv.focus_timeline = true;
+        true
+    }
+
     /// The questions asked before lesson run `idx`: those not yet answered right, or all of
     /// them when `again` (a re-ask) or in instructor mode (a class sees every question).
     pub fn questions_for(&self, idx: usize, again: bool) -> Vec<usize> {
@@ -627,7 +758,8 @@ impl App {
     /// Does time matter right now (a live run, or playback)?
     pub fn needs_tick(&self) -> bool {
         self.screen == Screen::Lesson
-            && self.lv.recordings.iter().any(|r| r.active())
+            && (self.lv.recordings.iter().any(|r| r.active())
+                || self.lv.twin.is_some())
             || self.screen == Screen::Exercise
             || self.ev.as_ref().is_some_and(|e| e.busy())
     }
@@ -639,6 +771,7 @@ impl App {
             .map_or(Duration::ZERO, |t| now.saturating_duration_since(t));
         self.last_tick = Some(now);
         let mut changed = self.exercise_tick(now);
+        changed |= self.take_twin(false);
         let current = self.lv.current;
         for (i, r) in self.lv.recordings.iter_mut().enumerate() {
             let was_live = r.is_live();
@@ -669,6 +802,7 @@ impl App {
     /// Wait for every live run to finish and play it to its end, then take in the results
     /// (tests, and a learner who presses End).
     pub fn finish_runs(&mut self) {
+        self.take_twin(true);
         for r in &mut self.lv.recordings {
             r.wait();
             r.to_end();

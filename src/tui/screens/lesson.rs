@@ -44,6 +44,7 @@ pub enum Action {
     Fold,
     Knobs,
     Compare,
+    Asyncio,
     Instructor,
     Contrast,
     Restart,
@@ -203,6 +204,12 @@ impl Component for Lesson {
             "close a panel, leave compare or instructor mode, back",
         )
         .bar("home", 1, READY),
+        // Last: a narrow key bar drops it first (help lists it all the same).
+        bind(
+            &[(Key::Char('y'), A::Asyncio)],
+            "run the chosen run's asyncio twin (Python) beside its tokio run",
+        )
+        .bar("asyncio", 1, READY | PLAYED),
     ];
 
     fn act(app: &mut App, action: Action, digit: u8) {
@@ -367,6 +374,7 @@ impl Component for Lesson {
                     );
                 }
             }
+            A::Asyncio => app.start_asyncio_twin(),
             A::Contrast => {
                 app.config.theme.contrast = !app.config.theme.contrast;
                 app.lv.text = None;
