@@ -270,3 +270,33 @@ fn the_reference_solution_is_built_from_the_binary_outside_a_checkout() {
         std::fs::read(checkout().join("solutions/fetch_all.rs")).unwrap()
     );
 }
+
+#[test]
+fn lessons_come_from_the_binary_outside_a_checkout() {
+    let _alone = alone();
+    let (tmp, dir) = learner_folder();
+    let cache = tmp.path().join("cache");
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_asyncscope"))
+            .args(args)
+            .current_dir(&dir)
+            .env("XDG_CACHE_HOME", &cache)
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("asyncscope runs")
+    };
+    let listed = run(&["lessons"]);
+    assert!(listed.status.success(), "{}", said(&listed));
+    let text = said(&listed);
+    assert!(text.contains(" 01  ") && text.contains(" 15  "), "{text}");
+    // The lesson's asyncio twin runs from the written-out copy too.
+    let lesson = run(&["lesson", "01", "--python"]);
+    assert!(lesson.status.success(), "{}", said(&lesson));
+    assert!(
+        said(&lesson).contains("run 1 in asyncio"),
+        "{}",
+        said(&lesson)
+    );
+    assert!(cache.join("asyncscope").is_dir());
+    assert!(!dir.join("lessons").exists());
+}
