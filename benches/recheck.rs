@@ -65,8 +65,7 @@ fn main() {
         return;
     }
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let infos = info::load(&root.join("exercises/info.toml"))
-        .expect("info.toml loads");
+    let infos = info::builtin();
     let info = infos
         .iter()
         .find(|i| i.name == "fetch_all")
