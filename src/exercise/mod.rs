@@ -73,6 +73,11 @@ pub fn check_with(
         timeline: None,
         stdout: String::new(),
     };
+    if package == EXERCISES_PACKAGE && !is_exercises_root(root) {
+        checked.run_problem =
+            Some(format!("cannot be checked: {NO_EXERCISES_HERE}"));
+        return checked;
+    }
     if package == EXERCISES_PACKAGE
         && let Some(problem) = learner_crate::problem(root)
     {
@@ -165,10 +170,13 @@ pub fn workspace_root() -> Result<PathBuf, String> {
             candidate.join("..")
         };
     }
-    Err("there are no exercises in this folder or above it: run `asyncscope init` to \
-         make a folder of them (or run this from the folder it made)"
-        .to_string())
+    Err(NO_EXERCISES_HERE.to_string())
 }
+
+/// Said when no learner folder is found from the current folder up.
+pub const NO_EXERCISES_HERE: &str = "there are no exercises in this folder or above it: run \
+                                     `asyncscope init` to make a folder of them (or run this \
+                                     from the folder it made)";
 
 /// Does `dir` hold the learner's exercises and the crate that builds them?
 pub fn is_exercises_root(dir: &Path) -> bool {
