@@ -269,6 +269,8 @@ fn the_reference_solution_is_built_from_the_binary_outside_a_checkout() {
         std::fs::read(reference.join("fetch_all.rs")).unwrap(),
         std::fs::read(checkout().join("solutions/fetch_all.rs")).unwrap()
     );
+    // Built with the learner's dependencies, not in a second target folder.
+    assert!(!reference.join("target").exists());
 }
 
 #[test]

@@ -255,7 +255,7 @@ pub fn build_limited(
     watch: Watchers<'_>,
 ) -> Result<PathBuf, BuildFailed> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let target = target_dir(root);
+    let target = target_dir(root, std::env::var_os("CARGO_TARGET_DIR"));
     let tmp = PrivateTmp::new()
         .map_err(|e| BuildFailed::NotStarted(no_tmp_sentence(&e)))?;
     let (err_read, err_write) = std::io::pipe()
@@ -360,16 +360,21 @@ pub fn build_limited(
 /// Where cargo builds the crate at `root`: `CARGO_TARGET_DIR`, else `root/target`; a crate
 /// kept inside a target folder (the reference solutions of a learner folder) builds into that
 /// folder, reusing the dependencies the learner's builds compiled.
-fn target_dir(root: &Path) -> PathBuf {
-    if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR") {
-        return PathBuf::from(dir);
-    }
-    match root.parent() {
-        Some(parent) if parent.file_name() == Some("target".as_ref()) => {
-            parent.to_path_buf()
+fn target_dir(root: &Path, from_env: Option<OsString>) -> PathBuf {
+    let dir = if let Some(dir) = from_env {
+        PathBuf::from(dir)
+    } else {
+        match root.parent() {
+            Some(parent)
+                if parent.file_name() == Some("target".as_ref()) =>
+            {
+                parent.to_path_buf()
+            }
+            _ => root.join("target"),
         }
-        _ => root.join("target"),
-    }
+    };
+    // Absolute: cargo runs in `root` and would read a relative path from there.
+    std::path::absolute(&dir).unwrap_or(dir)
 }
 
 /// Where cargo put binary `bin`, from its JSON messages (the last artifact of that name).
@@ -1032,6 +1037,21 @@ fn unique() -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Cargo runs in the crate's folder: a target folder given relative to where asyncscope
+    /// runs must reach it as an absolute path, or a second one is made inside the crate.
+    #[test]
+    fn a_reference_crate_builds_into_the_learner_folders_target() {
+        let here = std::env::current_dir().unwrap();
+        let dir =
+            target_dir(Path::new("./target/asyncscope-reference"), None);
+        assert!(dir.is_absolute(), "{}", dir.display());
+        assert_eq!(dir, std::path::absolute(here.join("target")).unwrap());
+        let dir = target_dir(Path::new("learn"), None);
+        assert_eq!(dir, here.join("learn").join("target"));
+        let dir = target_dir(Path::new("learn"), Some("shared".into()));
+        assert_eq!(dir, here.join("shared"));
+    }
 
     #[test]
     fn control_characters_are_shown_not_sent() {
