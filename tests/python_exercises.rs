@@ -305,6 +305,12 @@ fn workspace(name: &str, files: &[(&str, &str)]) -> tempfile::TempDir {
         dir.path().join("solutions/starters").join(info.file()),
     )
     .unwrap();
+    // A learner folder, as `asyncscope init` makes one: its manifest names the exercises' crate.
+    std::fs::write(
+        dir.path().join("Cargo.toml"),
+        format!("[package]\nname = \"{EXERCISES_PACKAGE}\"\nversion = \"0.1.0\"\n"),
+    )
+    .unwrap();
     for (path, text) in files {
         std::fs::write(
             dir.path().join("exercises/python").join(path),
@@ -528,4 +534,44 @@ fn reset_restores_the_starter_and_keeps_a_backup() {
     );
     // The starter it restored fails, as every starter does.
     assert!(!check_learner(dir.path(), "bank_py", &info).passed);
+}
+
+/// A learner folder (`asyncscope init`) holds the Python starters, and grades them with the
+/// binary's checks; its reference (the TUI's, beside the learner's run) is the binary's too.
+#[test]
+fn a_learner_folder_has_the_python_exercises_and_their_reference() {
+    let parent = tempfile::Builder::new()
+        .prefix("asyncscope-pyinit-")
+        .tempdir()
+        .unwrap();
+    let dir = parent.path().join("learner");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_asyncscope"))
+        .arg("init")
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for name in ["fetch_all", "dashboard", "bank"] {
+        let file = format!("python/{name}.py");
+        assert_eq!(
+            std::fs::read(dir.join("exercises").join(&file)).unwrap(),
+            std::fs::read(root().join("solutions/starters").join(&file))
+                .unwrap()
+        );
+    }
+    assert!(!dir.join("solutions").exists());
+    let info = info_of("dashboard_py");
+    let reference = exercise::check(
+        &dir,
+        SOLUTIONS_PACKAGE,
+        "solution_dashboard_py",
+        &info,
+        false,
+    );
+    assert!(reference.passed, "{:#?}", failures(&reference));
+    assert!(!check_learner(&dir, "dashboard_py", &info).passed);
 }

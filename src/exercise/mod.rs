@@ -78,7 +78,7 @@ pub fn check_with(
     // Python runs no build: the learner crate's manifest is no part of it.
     if info.language == Language::Python {
         let file = python::file_for(root, package, bin, info);
-        match python::run(&file, info, watch) {
+        match python::run(root, &file, info, watch) {
             Ok(run) => {
                 checked.stdout = run.report.stdout.clone();
                 if !graded(&mut checked, info, &run.report.verdict) {

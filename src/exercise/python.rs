@@ -71,11 +71,18 @@ pub struct PyRun {
 /// Run `file` as Python exercise `info`, contained. `Err`: there is no Python to run it with
 /// (said with what to install).
 pub fn run(
+    root: &Path,
     file: &Path,
     info: &ExerciseInfo,
     watch: Watchers<'_>,
 ) -> Result<PyRun, String> {
     let python = py::find_python(None).map_err(|e| e.to_string())?;
+    // A learner folder has no solutions/: a solution (the TUI's reference) is the binary's.
+    let builtin = file
+        .strip_prefix(root.join("solutions"))
+        .ok()
+        .filter(|_| !file.exists())
+        .and_then(|rel| crate::embedded::solution(&rel.to_string_lossy()));
     // The program runs in this folder too: a file under it is named from here, as a Rust
     // exercise's locations are ("exercises/python/fetch_all.py:19").
     let file =
@@ -108,6 +115,16 @@ pub fn run(
             )
         })?;
     let status_path = dir.path().join(py::STATUS_FILE);
+    let file = match (builtin, file.file_name()) {
+        (Some(text), Some(name)) => {
+            let copy = dir.path().join("solution").join(name);
+            std::fs::create_dir(dir.path().join("solution"))
+                .and_then(|()| std::fs::write(&copy, text))
+                .map_err(|e| format!("could not be run: {e}"))?;
+            copy
+        }
+        _ => file,
+    };
     let mut status = None;
     let launch = |_: &Path| {
         let launcher = py::write_recorder(dir.path())?;
