@@ -711,13 +711,15 @@ fn worst_gap(tl: &Timeline) -> String {
 fn too_slow_because(tl: &Timeline, bound: f64) -> String {
     // Labels started again the moment the one before was dropped: the same work restarted
     // (work that merely runs more than once, each to its end, is not).
-    let mut starts: Vec<(
-        &str,
-        usize,
-        usize,
-        Option<&Location>,
-        Option<Stamp>,
-    )> = Vec::new();
+    struct Started<'a> {
+        label: &'a str,
+        count: usize,
+        /// Started at the very moment the one before it ended.
+        restarts: usize,
+        at: Option<&'a Location>,
+        last_closed: Option<Stamp>,
+    }
+    let mut starts: Vec<Started> = Vec::new();
     for r in &tl.resources {
         if r.info.kind != "wait" {
             continue;
@@ -725,25 +727,25 @@ fn too_slow_because(tl: &Timeline, bound: f64) -> String {
         let Some(label) = r.info.label.as_deref() else {
             continue;
         };
-        match starts.iter_mut().find(|(l, ..)| *l == label) {
+        match starts.iter_mut().find(|s| s.label == label) {
             Some(s) => {
-                s.1 += 1;
-                if s.4.is_some_and(|closed| closed.rt_ns == r.created.rt_ns)
+                s.count += 1;
+                if s.last_closed.is_some_and(|c| c.rt_ns == r.created.rt_ns)
                 {
-                    s.2 += 1;
+                    s.restarts += 1;
                 }
-                s.4 = r.closed;
+                s.last_closed = r.closed;
             }
-            None => starts.push((
+            None => starts.push(Started {
                 label,
-                1,
-                0,
-                r.info.created_at.as_ref(),
-                r.closed,
-            )),
+                count: 1,
+                restarts: 0,
+                at: r.info.created_at.as_ref(),
+                last_closed: r.closed,
+            }),
         }
     }
-    if let Some((label, n, _, at, _)) = starts.iter().find(|s| s.2 >= 2) {
+    if let Some(s) = starts.iter().find(|s| s.restarts >= 2) {
         let how = if lints::is_asyncio(tl) {
             "a wait in a loop that cancels what is in flight on every turn (`asyncio.wait_for` \
              or `asyncio.wait` over fresh coroutines each time round) starts it afresh, so \
@@ -752,9 +754,10 @@ fn too_slow_because(tl: &Timeline, bound: f64) -> String {
             "a `select!` in a loop builds its futures afresh on every turn, so create them \
              once, before the loop, and poll them by `&mut`"
         };
+        let (label, n, at) = (s.label, s.count, s.at);
         return format!(
             "`{label}` was started {n} times, each time dropping the one in flight: {how}{}",
-            location_hint(*at, "look at")
+            location_hint(at, "look at")
         );
     }
     let at_ns = (bound * tl.unit_ns()) as u64;
