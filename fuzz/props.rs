@@ -3,7 +3,7 @@
 //! cannot run): one definition, two drivers. Each check panics when a
 //! property fails; the parsers themselves must never panic.
 
-use asyncscope::exercise::info::{self, ExerciseInfo};
+use asyncscope::exercise::info::{self, ExerciseInfo, Language};
 use asyncscope::export::text;
 use asyncscope::lesson::{self, Lesson};
 use asyncscope::scenarios;
@@ -106,7 +106,18 @@ fn loaded_exercises(list: &[ExerciseInfo]) {
         }));
         assert!(!ex.hints.is_empty() && !ex.checks.is_empty());
         assert!(ex.time_limit_s > 0.0 && ex.time_limit_s <= 120.0);
-        assert_eq!(ex.file(), format!("{}.rs", ex.name));
+        match ex.language {
+            Language::Rust => {
+                assert_eq!(ex.file(), format!("{}.rs", ex.name))
+            }
+            Language::Python => assert_eq!(
+                ex.file(),
+                format!(
+                    "python/{}.py",
+                    ex.name.strip_suffix("_py").unwrap()
+                )
+            ),
+        }
     }
 }
 

@@ -25,6 +25,24 @@ pub fn starters() -> impl Iterator<Item = (&'static str, &'static [u8])> {
     top_level_rs(&STARTERS)
 }
 
+/// A file of `solutions/` ("python/fetch_all.py": the Python exercises' reference).
+pub fn solution(path: &str) -> Option<&'static [u8]> {
+    SOLUTIONS.get_file(path).map(|f| f.contents())
+}
+
+/// The Python exercises' starters: (path in `exercises/`, contents), "python/fetch_all.py".
+pub fn python_starters()
+-> impl Iterator<Item = (&'static str, &'static [u8])> {
+    STARTERS
+        .get_dir("python")
+        .into_iter()
+        .flat_map(|d| d.files())
+        .filter_map(|f| {
+            let path = f.path().to_str()?;
+            path.ends_with(".py").then_some((path, f.contents()))
+        })
+}
+
 /// Every reference solution: (file name, contents), named like the exercise's file.
 pub fn solutions() -> impl Iterator<Item = (&'static str, &'static [u8])> {
     top_level_rs(&SOLUTIONS)
@@ -93,8 +111,10 @@ mod tests {
         assert!(infos.len() >= 16);
         for info in infos {
             assert!(starter(&info.file()).is_some(), "{}", info.name);
+            // A Python exercise's reference is solutions/python/NAME.py, its file's path.
             assert!(
-                solutions().any(|(name, _)| name == info.file()),
+                solutions().any(|(name, _)| name == info.file())
+                    || solution(&info.file()).is_some(),
                 "{}",
                 info.name
             );

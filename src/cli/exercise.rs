@@ -80,7 +80,14 @@ pub fn list_exercises() -> color_eyre::Result<ExitCode> {
             Some(false) => "✗",
             None => "·",
         };
-        println!("{mark} {:<20} after lesson {}", i.name, i.lesson);
+        let language = match i.language {
+            exercise::info::Language::Rust => "",
+            exercise::info::Language::Python => " · in Python",
+        };
+        println!(
+            "{mark} {:<20} after lesson {}{language}",
+            i.name, i.lesson
+        );
     }
     println!(
         "\n✓ passed  ✗ tried, not yet  · not tried · check one: asyncscope check NAME"

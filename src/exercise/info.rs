@@ -24,16 +24,79 @@ pub struct ExerciseInfo {
     /// Wall-clock seconds the run may take before it is stopped.
     #[serde(default = "default_limit")]
     pub time_limit_s: f64,
+    /// The same exercise in Python (asyncio): its own words, the same checks. Listed as an
+    /// exercise of its own, `NAME_py`, right after this one.
+    #[serde(default)]
+    pub python: Option<PythonText>,
+    /// What the learner writes it in (set when loaded, from where it was listed).
+    #[serde(skip)]
+    pub language: Language,
 }
+
+/// A Python variant's own instructions and hints (its checks are the Rust exercise's).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PythonText {
+    pub instructions: String,
+    pub hints: Vec<String>,
+}
+
+/// The language an exercise is solved in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Language {
+    #[default]
+    Rust,
+    Python,
+}
+
+impl Language {
+    /// Its files' extension: `rs`, `py`.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Language::Rust => "rs",
+            Language::Python => "py",
+        }
+    }
+}
+
+/// How a Python variant's name ends: `fetch_all_py`.
+pub const PYTHON_SUFFIX: &str = "_py";
 
 fn default_limit() -> f64 {
     10.0
 }
 
 impl ExerciseInfo {
-    /// The learner's file, relative to the exercises folder.
+    /// The learner's file, relative to the exercises folder (and to `solutions/starters/`):
+    /// `fetch_all.rs`, or `python/fetch_all.py` for `fetch_all_py`.
     pub fn file(&self) -> String {
-        format!("{}.rs", self.name)
+        match self.language {
+            Language::Rust => format!("{}.rs", self.name),
+            Language::Python => format!("python/{}.py", self.base_name()),
+        }
+    }
+
+    /// The name without its language's suffix: `fetch_all` for `fetch_all_py`.
+    pub fn base_name(&self) -> &str {
+        match self.language {
+            Language::Rust => &self.name,
+            Language::Python => {
+                self.name.strip_suffix(PYTHON_SUFFIX).unwrap_or(&self.name)
+            }
+        }
+    }
+
+    /// The Python variant this exercise lists, as an exercise of its own.
+    fn python_variant(&self) -> Option<ExerciseInfo> {
+        let text = self.python.as_ref()?;
+        Some(ExerciseInfo {
+            name: format!("{}{PYTHON_SUFFIX}", self.name),
+            instructions: text.instructions.clone(),
+            hints: text.hints.clone(),
+            python: None,
+            language: Language::Python,
+            ..self.clone()
+        })
     }
 }
 
@@ -142,7 +205,9 @@ pub fn parse(text: &str) -> Result<Vec<ExerciseInfo>, (usize, String)> {
                 format!("exercise `{}` is listed twice", ex.name),
             ));
         }
-        if ex.hints.is_empty() {
+        if ex.hints.is_empty()
+            || ex.python.as_ref().is_some_and(|p| p.hints.is_empty())
+        {
             return Err((
                 line,
                 format!("exercise `{}` has no hints", ex.name),
@@ -180,5 +245,21 @@ pub fn parse(text: &str) -> Result<Vec<ExerciseInfo>, (usize, String)> {
             ));
         }
     }
-    Ok(file.exercise)
+    // Each Python variant right after its Rust exercise; a name taken twice is refused.
+    let mut all = Vec::with_capacity(file.exercise.len() * 2);
+    for (i, ex) in file.exercise.into_iter().enumerate() {
+        let variant = ex.python_variant();
+        all.push(ex);
+        if let Some(v) = variant {
+            if !seen.insert(v.name.clone()) {
+                let line = names.get(i).copied().unwrap_or(1);
+                return Err((
+                    line,
+                    format!("exercise `{}` is listed twice", v.name),
+                ));
+            }
+            all.push(v);
+        }
+    }
+    Ok(all)
 }

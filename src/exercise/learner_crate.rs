@@ -295,6 +295,16 @@ pub fn init(dir: &Path, kit: &KitSource) -> io::Result<Initialised> {
     }
     files.sort();
     std::fs::write(dir.join("Cargo.toml"), manifest(kit, &files))?;
+    // The Python exercises: no binaries, run by python3 (exercises/python/NAME.py).
+    let mut python = 0;
+    for (path, contents) in crate::embedded::python_starters() {
+        let to = exercises.join(path);
+        if let Some(parent) = to.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(to, contents)?;
+        python += 1;
+    }
     std::fs::write(
         dir.join(".cargo").join("config.toml"),
         "# tokio records its tasks for asyncscope only with this cfg.\n\
@@ -313,6 +323,6 @@ pub fn init(dir: &Path, kit: &KitSource) -> io::Result<Initialised> {
     )?;
     Ok(Initialised {
         dir: dir.to_path_buf(),
-        exercises: files.len(),
+        exercises: files.len() + python,
     })
 }

@@ -11,13 +11,14 @@ pub use asyncscope_kit::exercise::{harness, kits};
 pub mod info;
 pub mod learner_crate;
 pub mod progress;
+pub mod python;
 pub mod runner;
 pub mod watch;
 
 use crate::export;
 use crate::grade::{self, CheckResult};
 use crate::timeline::Timeline;
-use info::ExerciseInfo;
+use info::{ExerciseInfo, Language};
 use runner::{BuildFailed, Limits, Verdict, Watchers, visible};
 use std::path::{Path, PathBuf};
 
@@ -40,6 +41,7 @@ pub struct Checked {
 }
 
 /// Build `bin` of `package` in the workspace at `root`, run it contained, grade its trace.
+/// For a Python exercise, `bin` names a file instead ([`python::file_for`]), run by python3.
 pub fn check(
     root: &Path,
     package: &str,
@@ -76,6 +78,20 @@ pub fn check_with(
     if package == EXERCISES_PACKAGE && !is_exercises_root(root) {
         checked.run_problem =
             Some(format!("cannot be checked: {NO_EXERCISES_HERE}"));
+        return checked;
+    }
+    // Python runs no build: the learner crate's manifest is no part of it.
+    if info.language == Language::Python {
+        let file = python::file_for(root, package, bin, info);
+        match python::run(root, &file, info, watch) {
+            Ok(run) => {
+                checked.stdout = run.report.stdout.clone();
+                if !graded(&mut checked, info, &run.report.verdict) {
+                    checked.run_problem = Some(python::problem(&run, info));
+                }
+            }
+            Err(why) => checked.run_problem = Some(why),
+        }
         return checked;
     }
     if package == EXERCISES_PACKAGE
@@ -116,16 +132,10 @@ pub fn check_with(
         watch,
     );
     checked.stdout = report.stdout;
+    if graded(&mut checked, info, &report.verdict) {
+        return checked;
+    }
     match report.verdict {
-        Verdict::Finished(trace) => {
-            let tl = Timeline::from_trace(&trace);
-            checked.checks = grade::grade(&info.checks, &tl);
-            for c in &mut checked.checks {
-                c.message = visible(&c.message, false);
-            }
-            checked.passed = checked.checks.iter().all(|c| c.passed);
-            checked.timeline = Some(tl);
-        }
         Verdict::TimedOut(limit) => {
             let mut problem = Verdict::TimedOut(limit).describe();
             // The watchdog saw one poll that never ended: say which, not "an endless loop?".
@@ -150,6 +160,26 @@ pub fn check_with(
         other => checked.run_problem = Some(other.describe()),
     }
     checked
+}
+
+/// Grade the run's trace with the exercise's checks, if it handed one over whole; `false`
+/// when there is none, and the run's problem is to be said instead.
+fn graded(
+    checked: &mut Checked,
+    info: &ExerciseInfo,
+    verdict: &Verdict,
+) -> bool {
+    let Verdict::Finished(trace) = verdict else {
+        return false;
+    };
+    let tl = Timeline::from_trace(trace);
+    checked.checks = grade::grade(&info.checks, &tl);
+    for c in &mut checked.checks {
+        c.message = visible(&c.message, false);
+    }
+    checked.passed = checked.checks.iter().all(|c| c.passed);
+    checked.timeline = Some(tl);
+    true
 }
 
 /// The folder the learner works in: the nearest of the current folder and its parents that
@@ -302,10 +332,11 @@ pub fn reset(root: &Path, info: &ExerciseInfo) -> std::io::Result<Reset> {
             // Never overwrite an earlier backup, even one from the same second: the name is
             // taken with create_new, so two resets at once cannot pick the same one.
             let mut n = 1;
+            let ext = info.language.extension();
             let (backup, mut file) = loop {
                 let name = match n {
-                    1 => format!("{}-{stamp}.rs", info.name),
-                    n => format!("{}-{stamp}-{n}.rs", info.name),
+                    1 => format!("{}-{stamp}.{ext}", info.name),
+                    n => format!("{}-{stamp}-{n}.{ext}", info.name),
                 };
                 let path = backups.join(name);
                 match std::fs::File::create_new(&path) {
@@ -344,7 +375,8 @@ pub fn reset(root: &Path, info: &ExerciseInfo) -> std::io::Result<Reset> {
         }
         None => None,
     };
-    let tmp = target.with_extension("rs.tmp");
+    let tmp =
+        target.with_extension(format!("{}.tmp", info.language.extension()));
     let replaced = std::fs::write(&tmp, pristine)
         .and_then(|()| std::fs::rename(&tmp, &target));
     if let Err(e) = replaced {

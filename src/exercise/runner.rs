@@ -570,6 +570,42 @@ pub fn run_with(
     limits: Limits,
     watch: Watchers<'_>,
 ) -> RunReport {
+    let launch = |_: &Path| {
+        Ok(Launch {
+            program: binary.to_path_buf(),
+            args: Vec::new(),
+            env: vec![
+                (TRACE_ENV.into(), "3".into()),
+                // Few malloc arenas, so the address-space limit measures the program, not glibc.
+                ("MALLOC_ARENA_MAX".into(), "2".into()),
+                ("RUST_BACKTRACE".into(), "0".into()),
+            ],
+        })
+    };
+    run_launched(limits, watch, launch, |ended, stderr, trace| {
+        judge(ended, stderr, trace, limits)
+    })
+}
+
+/// A program to run contained: what to start, with which arguments, and its environment
+/// beside `TMPDIR` (its private folder).
+pub struct Launch {
+    pub program: PathBuf,
+    pub args: Vec<OsString>,
+    pub env: Vec<(OsString, OsString)>,
+}
+
+/// Run a program contained, under `limits`, its trace handed back on descriptor 3: `launch`
+/// says what to start, given the run's private temporary folder (its `TMPDIR`: a fresh
+/// tmpfs in a namespace, so files for the program go elsewhere); `judge` says how it ended,
+/// given its end, its stderr and what it handed back. Every exercise run, in any language,
+/// comes through here.
+pub(crate) fn run_launched(
+    limits: Limits,
+    watch: Watchers<'_>,
+    launch: impl FnOnce(&Path) -> Result<Launch, String>,
+    judge: impl FnOnce(Ended, &str, HandedBack) -> Verdict,
+) -> RunReport {
     let start = Instant::now();
     let not_run = |why: String| RunReport {
         verdict: Verdict::NotRun(why),
@@ -590,16 +626,19 @@ pub fn run_with(
         Ok(p) => p,
         Err(e) => return not_run(format!("no pipe for its output: {e}")),
     };
+    let Launch {
+        program,
+        args,
+        mut env,
+    } = match launch(&tmp.path) {
+        Ok(l) => l,
+        Err(why) => return not_run(why),
+    };
+    env.push(("TMPDIR".into(), tmp.path.clone().into_os_string()));
     let plan = Plan {
-        program: binary.to_path_buf(),
-        args: Vec::new(),
-        env: vec![
-            (TRACE_ENV.into(), "3".into()),
-            ("TMPDIR".into(), tmp.path.clone().into_os_string()),
-            // Few malloc arenas, so the address-space limit measures the program, not glibc.
-            ("MALLOC_ARENA_MAX".into(), "2".into()),
-            ("RUST_BACKTRACE".into(), "0".into()),
-        ],
+        program: program.clone(),
+        args,
+        env,
         cwd: None,
         stdout: out_write.into(),
         stderr: err_write.into(),
@@ -616,7 +655,7 @@ pub fn run_with(
         Err(e) => {
             return not_run(format!(
                 "could not start {}: {e}",
-                binary.display()
+                program.display()
             ));
         }
     };
@@ -656,7 +695,7 @@ pub fn run_with(
     let stderr = err.finish(deadline);
     let verdict = match ended {
         Err(v) => v,
-        Ok(ended) => judge(ended, &stderr, trace.finish(deadline), limits),
+        Ok(ended) => judge(ended, &stderr, trace.finish(deadline)),
     };
     drop(tmp);
     RunReport {
@@ -669,14 +708,30 @@ pub fn run_with(
 }
 
 /// What came back on the hand-back pipe.
-enum HandedBack {
+pub(crate) enum HandedBack {
     Bytes(Vec<u8>),
     TooBig,
     /// Still open at the deadline (held by something that outlived the program).
     NotClosed,
 }
 
-fn judge(
+impl HandedBack {
+    /// What was handed back, or why there is nothing to read.
+    pub(crate) fn bytes(self) -> Result<Vec<u8>, Verdict> {
+        match self {
+            HandedBack::Bytes(b) => Ok(b),
+            HandedBack::TooBig => Err(Verdict::BadTrace(format!(
+                "the run it handed over is larger than {}",
+                size(MAX_TRACE as u64)
+            ))),
+            HandedBack::NotClosed => Err(Verdict::BadTrace(
+                "its run was not handed over in time".into(),
+            )),
+        }
+    }
+}
+
+pub(crate) fn judge(
     ended: Ended,
     stderr: &str,
     trace: HandedBack,
@@ -695,9 +750,10 @@ fn judge(
             "its stack overflowed: a function that calls itself without end?".into(),
         ),
         Ended::Signaled(signal) => Verdict::Crashed(signal_name(signal)),
-        Ended::Exited(0) => match trace {
-            HandedBack::Bytes(b) if b.is_empty() => Verdict::Exited(0),
-            HandedBack::Bytes(b) => match jsonl::read(&b[..]) {
+        Ended::Exited(0) => match trace.bytes() {
+            Err(verdict) => verdict,
+            Ok(b) if b.is_empty() => Verdict::Exited(0),
+            Ok(b) => match jsonl::read(&b[..]) {
                 Ok(mut t) if t.events.iter().any(|e| e.kind == EventKind::RunEnd) => {
                     visible_trace(&mut t);
                     Verdict::Finished(Box::new(t))
@@ -708,13 +764,6 @@ fn judge(
                 ),
                 Err(e) => Verdict::BadTrace(visible(&e.to_string(), false)),
             },
-            HandedBack::TooBig => Verdict::BadTrace(format!(
-                "the run it handed over is larger than {}",
-                size(MAX_TRACE as u64)
-            )),
-            HandedBack::NotClosed => {
-                Verdict::BadTrace("its run was not handed over in time".into())
-            }
         },
         Ended::Exited(101) => Verdict::Panicked(visible(&panic_message(stderr), false)),
         Ended::Exited(2) if stderr.contains(super::harness::HAND_BACK_FAILED) => {

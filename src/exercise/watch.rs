@@ -735,15 +735,17 @@ impl FileWatch {
         let (tx, events) = mpsc::channel();
         let mut watcher = notify::recommended_watcher(tx)?;
         // The folder, not the files: editors that save by renaming a new file over the old
-        // one would otherwise be lost after their first save.
-        watcher.watch(dir, notify::RecursiveMode::NonRecursive)?;
+        // one would otherwise be lost after their first save. With its subfolders: the
+        // Python exercises are in exercises/python/.
+        watcher.watch(dir, notify::RecursiveMode::Recursive)?;
         Ok(FileWatch {
             _watcher: watcher,
             events,
         })
     }
 
-    /// Whether `file` (a name in the folder) changed since the last call.
+    /// Whether `file` (a path in the folder: `fetch_all.rs`, `python/fetch_all.py`) changed
+    /// since the last call.
     fn changes(&self, file: &str) -> notify::Result<bool> {
         use notify::EventKind;
         use notify::event::{AccessKind, AccessMode};
@@ -757,11 +759,8 @@ impl FileWatch {
                 EventKind::Access(_) => false,
                 _ => true,
             };
-            changed |= writes
-                && event
-                    .paths
-                    .iter()
-                    .any(|p| p.file_name().is_some_and(|n| n == file));
+            changed |=
+                writes && event.paths.iter().any(|p| p.ends_with(file));
         }
         Ok(changed)
     }

@@ -417,7 +417,12 @@ fn idle_words(tl: &Timeline, t: &TaskLine) -> Option<String> {
             .or_else(|| {
                 let by = tl.joined(t, iv)?;
                 Some(format!(
-                    "the JoinHandle of {}",
+                    "{} {}",
+                    if crate::view::lints::is_asyncio(tl) {
+                        "the task"
+                    } else {
+                        "the JoinHandle of"
+                    },
                     tl.tasks[by as usize].label()
                 ))
             });

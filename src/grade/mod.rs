@@ -93,6 +93,10 @@ pub enum Check {
     },
 }
 
+/// The value in which a Python exercise's run lists the tasks whose exception escaped the
+/// program (the recorder's `asyncscope.ESCAPED_KEY`).
+pub const ESCAPED_KEY: &str = "exceptions_escaped";
+
 fn yes() -> bool {
     true
 }
@@ -423,18 +427,48 @@ impl Check {
                 None => (true, "no deadlock".into()),
             },
             Check::NoPanics => {
+                // asyncio: a task that raised into a task awaiting it returned an error (a
+                // Rust Err); only exceptions that escaped the program count, when the run
+                // recorded which (a Python exercise's kit does).
+                let asyncio = lints::is_asyncio(tl);
+                let escaped: Option<Vec<u64>> = asyncio
+                    .then(|| {
+                        tl.values.get(ESCAPED_KEY)?.as_array().cloned()
+                    })
+                    .flatten()
+                    .map(|v| {
+                        v.iter()
+                            .filter_map(serde_json::Value::as_u64)
+                            .collect()
+                    });
                 let panicked: Vec<u32> = tl
                     .scenario_tasks()
                     .filter(|t| t.end == End::Panicked)
+                    .filter(|t| {
+                        escaped.as_ref().is_none_or(|e| {
+                            e.contains(&u64::from(t.info.idx))
+                        })
+                    })
                     .map(|t| t.info.idx)
                     .collect();
-                if panicked.is_empty() {
-                    (true, "no task panicked".into())
-                } else {
-                    (
+                match (panicked.is_empty(), asyncio) {
+                    (true, false) => (true, "no task panicked".into()),
+                    (true, true) => {
+                        (true, "no exception escaped your code".into())
+                    }
+                    (false, false) => (
                         false,
                         format!("{} panicked", lints::names(tl, &panicked)),
-                    )
+                    ),
+                    (false, true) => (
+                        false,
+                        format!(
+                            "{} raised an exception that your code did not handle, and it \
+                             ended the task: catch it where a failure is expected \
+                             (try/except, or gather(..., return_exceptions=True))",
+                            lints::names(tl, &panicked)
+                        ),
+                    ),
                 }
             }
             Check::PeakAtMost { prefix, max } => {
@@ -483,8 +517,8 @@ impl Check {
                     (
                         false,
                         format!(
-                            "only {ran} of {count} `{prefix}` jobs ever ran: a future does \
-                             nothing until it is awaited or spawned"
+                            "only {ran} of {count} `{prefix}` jobs ever ran: {}",
+                            never_ran_because(tl)
                         ),
                     )
                 }
@@ -675,8 +709,17 @@ fn worst_gap(tl: &Timeline) -> String {
 /// (a `select!` in a loop builds its futures afresh each turn), or what the run was still
 /// waiting on when it should have been done.
 fn too_slow_because(tl: &Timeline, bound: f64) -> String {
-    // Labels started more than once: the same work restarted.
-    let mut starts: Vec<(&str, usize, Option<&Location>)> = Vec::new();
+    // Labels started again the moment the one before was dropped: the same work restarted
+    // (work that merely runs more than once, each to its end, is not).
+    struct Started<'a> {
+        label: &'a str,
+        count: usize,
+        /// Started at the very moment the one before it ended.
+        restarts: usize,
+        at: Option<&'a Location>,
+        last_closed: Option<Stamp>,
+    }
+    let mut starts: Vec<Started> = Vec::new();
     for r in &tl.resources {
         if r.info.kind != "wait" {
             continue;
@@ -684,17 +727,37 @@ fn too_slow_because(tl: &Timeline, bound: f64) -> String {
         let Some(label) = r.info.label.as_deref() else {
             continue;
         };
-        match starts.iter_mut().find(|(l, ..)| *l == label) {
-            Some(s) => s.1 += 1,
-            None => starts.push((label, 1, r.info.created_at.as_ref())),
+        match starts.iter_mut().find(|s| s.label == label) {
+            Some(s) => {
+                s.count += 1;
+                if s.last_closed.is_some_and(|c| c.rt_ns == r.created.rt_ns)
+                {
+                    s.restarts += 1;
+                }
+                s.last_closed = r.closed;
+            }
+            None => starts.push(Started {
+                label,
+                count: 1,
+                restarts: 0,
+                at: r.info.created_at.as_ref(),
+                last_closed: r.closed,
+            }),
         }
     }
-    if let Some((label, n, at)) = starts.iter().find(|(_, n, _)| *n > 2) {
+    if let Some(s) = starts.iter().find(|s| s.restarts >= 2) {
+        let how = if lints::is_asyncio(tl) {
+            "a wait in a loop that cancels what is in flight on every turn (`asyncio.wait_for` \
+             or `asyncio.wait` over fresh coroutines each time round) starts it afresh, so \
+             create the tasks once, before the loop, and wait on those"
+        } else {
+            "a `select!` in a loop builds its futures afresh on every turn, so create them \
+             once, before the loop, and poll them by `&mut`"
+        };
+        let (label, n, at) = (s.label, s.count, s.at);
         return format!(
-            "`{label}` was started {n} times, each time dropping the one in flight: a \
-             `select!` in a loop builds its futures afresh on every turn, so create them once, \
-             before the loop, and poll them by `&mut`{}",
-            location_hint(*at, "look at")
+            "`{label}` was started {n} times, each time dropping the one in flight: {how}{}",
+            location_hint(at, "look at")
         );
     }
     let at_ns = (bound * tl.unit_ns()) as u64;
@@ -879,11 +942,28 @@ fn not_run_by(tl: &Timeline, at: Stamp) -> Vec<u32> {
         .collect()
 }
 
+/// Why work never ran: it was only built, never started (in the run's language).
+fn never_ran_because(tl: &Timeline) -> &'static str {
+    if lints::is_asyncio(tl) {
+        "a coroutine does nothing until it is awaited or wrapped in a task (Python warns \
+         \"coroutine ... was never awaited\")"
+    } else {
+        "a future does nothing until it is awaited or spawned"
+    }
+}
+
 /// Why no wait labelled `label` was recorded at all: tasks spawned that never ran, or the
 /// kit's function never awaited on the exercise's runtime.
 fn no_waits(tl: &Timeline, label: &str) -> String {
     let never_ran = not_run_by(tl, tl.run_end.unwrap_or(tl.end));
-    if never_ran.is_empty() {
+    if never_ran.is_empty() && lints::is_asyncio(tl) {
+        format!(
+            "no `{label}` wait ever started on the exercise's event loop: the kit's function \
+             was never awaited there (a coroutine called but never awaited, which Python \
+             reports as \"coroutine ... was never awaited\", an event loop or thread of your \
+             own, or an answer made up without calling it)"
+        )
+    } else if never_ran.is_empty() {
         format!(
             "no `{label}` wait ever started on the exercise's runtime: the kit's function was \
              never awaited there (a future built but never awaited, a runtime or thread of your \
@@ -963,9 +1043,9 @@ fn all_done(
     (
         false,
         format!(
-            "only {} of the {expected} `{label}`s ever ran: a future does nothing until it is \
-             awaited or spawned{at}",
-            started.len()
+            "only {} of the {expected} `{label}`s ever ran: {}{at}",
+            started.len(),
+            never_ran_because(tl)
         ),
     )
 }

@@ -47,6 +47,9 @@ _now = time.perf_counter_ns
 _get_ident = threading.get_ident
 _ASYNCIO_DIR = os.path.dirname(asyncio.__file__)
 _THIS_FILE = __file__
+# The recorder's folder: the exercises' kit (asyncscope_kit) is written beside it, and its
+# frames are no more the program's than the recorder's are.
+_THIS_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 _MAX_TRACE = 64 << 20
 _FLUSH_EVENTS = 4096
 _FLUSH_NS = 50_000_000
@@ -110,10 +113,19 @@ def _user_frame():
     f = sys._getframe(1)
     while f is not None:
         name = f.f_code.co_filename
-        if not name.startswith(_ASYNCIO_DIR) and name != _THIS_FILE:
+        if _is_users(name):
             return {"file": name, "line": f.f_lineno, "col": 0}
         f = f.f_back
     return None
+
+
+def _is_users(filename):
+    """Whether code in `filename` is the program's: not asyncio's, the recorder's or the kit's."""
+    return not (
+        filename.startswith(_ASYNCIO_DIR)
+        or filename == _THIS_FILE
+        or os.path.abspath(filename).startswith(_THIS_DIR)
+    )
 
 
 def _dumps(obj):
@@ -373,6 +385,8 @@ def _write_status(status):
         if rec.foreign_policy:
             status.setdefault("policy", rec.foreign_policy)
         status.setdefault("timed_out", rec.timed_out)
+    if _KIT:
+        status.setdefault("kit", dict(_KIT))
     tmp = _STATUS_PATH + ".tmp"
     with open(tmp, "w", encoding="utf-8") as f:
         f.write(_dumps(status))
@@ -391,10 +405,67 @@ def mark(text):
 
 def value(key, v):
     """Keep a value the run computed (a counter's final value, the order results came in)."""
+    if _EXERCISE is not None:
+        # What an exercise is graded on is recorded by its kit, from what your code returned.
+        raise RuntimeError(
+            "asyncscope.value is not available in an exercise: the kit records what is graded"
+        )
+    _set_value(key, v)
+
+
+def _set_value(key, v):
     rec = REC
     if rec is not None:
         with rec.lock:
             rec.values[str(key)] = v
+
+
+# ---- for the exercises' kit (asyncscope_kit) ----------------------------------------------
+
+# The exercise being graded (`asyncscope check`), else None.
+_EXERCISE = None
+# The kit's run: {"name": exercise, "state": "started" | "finished"}, said in the status.
+_KIT = {}
+
+
+def _kit_run(name, limit_units, go):
+    """Run an exercise's recorded run (`go`), stopped at `limit_units` of the virtual clock."""
+    rec = REC
+    if rec is not None:
+        rec.limit = min(rec.limit, limit_units * UNIT)
+    _KIT.update(name=name, state="started")
+    go()
+    # Tasks still referenced whose exception nobody ever asked for escaped too.
+    for st in list(_STATES.values()):
+        task = st.ref() if st.ref is not None else None
+        if task is not None and task.done() and not task.cancelled():
+            if getattr(task, "_log_traceback", False):
+                _ESCAPED.add(st.idx)
+    # Which raised tasks count as crashes: graded by `no_panics` (a task that raised and
+    # handed its exception to an awaiting task is an error returned, as a Rust Err is).
+    _set_value(ESCAPED_KEY, sorted(_ESCAPED))
+    _KIT["state"] = "finished"
+
+
+# The tasks (trace indices) whose exception escaped the program: never retrieved, or raised
+# out of the learner's function into the kit.
+_ESCAPED = set()
+ESCAPED_KEY = "exceptions_escaped"
+
+
+def _escaped(task):
+    """Task `task`'s exception was not handled by the program."""
+    st = _STATES.get(id(task))
+    if st is not None and st is not _IGNORED:
+        _ESCAPED.add(st.idx)
+
+
+def _labelled_lock(label):
+    """An asyncio.Lock drawn under `label` (the kit's accounts: "account A")."""
+    lock = asyncio.locks.Lock.__new__(Lock)
+    asyncio.locks.Lock.__init__(lock)
+    lock._as_res = REC.resource("Lock", "Sync", label) if REC is not None and REC.active else None
+    return lock
 
 
 # ---- the event loop -----------------------------------------------------------------------
@@ -681,6 +752,13 @@ class _Loop(asyncio.SelectorEventLoop):
             callback(*args)
         finally:
             self._as_via = 0
+
+    def call_exception_handler(self, context):
+        # asyncio's word for an exception nobody handled: a task freed with it unretrieved.
+        task = context.get("future")
+        if isinstance(task, _TASK_TYPES) and "never retrieved" in str(context.get("message")):
+            _escaped(task)
+        return super().call_exception_handler(context)
 
     def call_soon_threadsafe(self, callback, *args, context=None):
         if REC is None or not REC.active:
@@ -976,6 +1054,18 @@ def _print_traceback(e):
     sys.stderr.write("".join(report.format()))
 
 
+def _raised_at(e):
+    """file, line of the innermost frame of the program's that the exception went through."""
+    at = None
+    tb = e.__traceback__
+    while tb is not None:
+        name = tb.tb_frame.f_code.co_filename
+        if _is_users(name):
+            at = (name, tb.tb_lineno)
+        tb = tb.tb_next
+    return at
+
+
 def _exit_code(code):
     if code is None:
         return 0
@@ -986,8 +1076,9 @@ def _exit_code(code):
 
 
 def _main():
-    global REC, _STATUS_PATH, UNIT
+    global REC, _STATUS_PATH, UNIT, _EXERCISE
     env = os.environ
+    _EXERCISE = env.pop("ASYNCSCOPE_EXERCISE", None)
     fd = int(env.pop("ASYNCSCOPE_TRACE_FD"))
     _STATUS_PATH = env.pop("ASYNCSCOPE_STATUS")
     header = env.pop("ASYNCSCOPE_HEADER")
@@ -1013,6 +1104,13 @@ def _main():
 
     script = sys.argv[1]
     sys.argv = sys.argv[1:]
+    try:
+        # The exercises' kit, imported while this folder is still on the path: the program's
+        # own `from asyncscope_kit.fetch_all import ...` then finds it (and no file of the
+        # program's named asyncscope_kit stands in for it).
+        import asyncscope_kit  # noqa: F401
+    except ImportError:
+        pass
     sys.path[0] = os.path.dirname(os.path.abspath(script))
     status = {"end": "returned"}
     code = 0
@@ -1047,6 +1145,9 @@ def _main():
         except BaseException as e:
             _print_traceback(e)
             status = {"end": "raised", "type": type(e).__qualname__, "message": str(e)}
+            at = _raised_at(e)
+            if at is not None:
+                status.update(file=at[0], line=at[1])
             code = 1
     REC.flush()
     _write_status(status)

@@ -21,6 +21,14 @@ use std::time::{Duration, Instant};
 
 /// The recorder, written beside the launcher for each run.
 pub const RECORDER: &str = include_str!("asyncscope.py");
+/// The exercises' kit (`asyncscope_kit`), written beside the recorder: the Python exercises
+/// import it, and `asyncscope py` on an exercise's file finds it too.
+const KIT: [(&str, &str); 4] = [
+    ("__init__.py", include_str!("asyncscope_kit/__init__.py")),
+    ("fetch_all.py", include_str!("asyncscope_kit/fetch_all.py")),
+    ("dashboard.py", include_str!("asyncscope_kit/dashboard.py")),
+    ("bank.py", include_str!("asyncscope_kit/bank.py")),
+];
 /// Run as the program's `__main__`: the folder it is in comes first on `sys.path`, so the
 /// program's own `import asyncscope` finds the recorder already running.
 const LAUNCHER: &str = "import asyncscope\nasyncscope._main()\n";
@@ -418,20 +426,18 @@ pub fn run(
             ));
         }
     };
-    let launcher = dir.path().join("launch.py");
-    let written =
-        std::fs::write(dir.path().join("asyncscope.py"), RECORDER)
-            .and_then(|_| std::fs::write(&launcher, LAUNCHER));
-    if let Err(e) = written {
-        return not_started(format!(
-            "asyncscope could not write its recorder: {e}"
-        ));
-    }
-    let status_path = dir.path().join("status.json");
-    let header = header(script, python, options);
-    let header_json = match serde_json::to_string(&header) {
-        Ok(j) => j,
-        Err(e) => return not_started(e.to_string()),
+    let launcher = match write_recorder(dir.path()) {
+        Ok(l) => l,
+        Err(e) => return not_started(e),
+    };
+    let status_path = dir.path().join(STATUS_FILE);
+    let env = match recorder_env(
+        &status_path,
+        &header(script, python, options),
+        options,
+    ) {
+        Ok(env) => env,
+        Err(e) => return not_started(e),
     };
     let [
         (out_read, out_write),
@@ -446,32 +452,10 @@ pub fn run(
     let mut args: Vec<OsString> =
         vec![launcher.into_os_string(), script.as_os_str().to_owned()];
     args.extend(options.args.iter().cloned());
-    let limit_secs = options.time_limit.as_secs_f64();
     let plan = Plan {
         program: python.path.clone(),
         args,
-        env: vec![
-            ("ASYNCSCOPE_TRACE_FD".into(), "3".into()),
-            (
-                "ASYNCSCOPE_STATUS".into(),
-                status_path.clone().into_os_string(),
-            ),
-            ("ASYNCSCOPE_HEADER".into(), header_json.into()),
-            (
-                "ASYNCSCOPE_VIRTUAL".into(),
-                if options.virtual_time { "1" } else { "0" }.into(),
-            ),
-            (
-                "ASYNCSCOPE_TIME_LIMIT".into(),
-                limit_secs.to_string().into(),
-            ),
-            (
-                "ASYNCSCOPE_UNIT".into(),
-                (options.unit_ms / 1000.0).to_string().into(),
-            ),
-            // Its prints arrive as they happen, and are not lost if it is stopped.
-            ("PYTHONUNBUFFERED".into(), "1".into()),
-        ],
+        env,
         cwd: None,
         stdout: out_write.into(),
         stderr: err_write.into(),
@@ -526,9 +510,7 @@ pub fn run(
         let _ = r.join();
     }
     let bytes = trace_reader.join().unwrap_or_default();
-    let status = std::fs::read_to_string(&status_path)
-        .ok()
-        .and_then(|s| serde_json::from_str::<serde_json::Value>(&s).ok());
+    let status = read_status(&status_path);
     drop(dir);
 
     let ending = match (&stopped, &status) {
@@ -562,7 +544,73 @@ pub fn run(
     }
 }
 
-fn ending_from_status(s: &serde_json::Value, limit: Duration) -> Ending {
+/// The file (in the run's private folder) where the recorder says how the program ended.
+pub(crate) const STATUS_FILE: &str = "status.json";
+
+/// Write the recorder, the exercises' kit and the launcher into the private folder `dir`;
+/// returns the launcher, to run as `python LAUNCHER FILE ARGS…`.
+pub(crate) fn write_recorder(dir: &Path) -> Result<PathBuf, String> {
+    let launcher = dir.join("launch.py");
+    let kit = dir.join("asyncscope_kit");
+    let written = std::fs::write(dir.join("asyncscope.py"), RECORDER)
+        .and_then(|()| std::fs::write(&launcher, LAUNCHER))
+        .and_then(|()| std::fs::create_dir(&kit))
+        .and_then(|()| {
+            KIT.iter().try_for_each(|(name, text)| {
+                std::fs::write(kit.join(name), text)
+            })
+        });
+    match written {
+        Ok(()) => Ok(launcher),
+        Err(e) => {
+            Err(format!("asyncscope could not write its recorder: {e}"))
+        }
+    }
+}
+
+/// What the recorder reads from its environment: where the trace and the status go, the
+/// trace's header, the clock, the limit and the unit.
+pub(crate) fn recorder_env(
+    status: &Path,
+    header: &Header,
+    options: &Options,
+) -> Result<Vec<(OsString, OsString)>, String> {
+    let header =
+        serde_json::to_string(header).map_err(|e| e.to_string())?;
+    Ok(vec![
+        ("ASYNCSCOPE_TRACE_FD".into(), "3".into()),
+        ("ASYNCSCOPE_STATUS".into(), status.as_os_str().to_owned()),
+        ("ASYNCSCOPE_HEADER".into(), header.into()),
+        (
+            "ASYNCSCOPE_VIRTUAL".into(),
+            if options.virtual_time { "1" } else { "0" }.into(),
+        ),
+        (
+            "ASYNCSCOPE_TIME_LIMIT".into(),
+            options.time_limit.as_secs_f64().to_string().into(),
+        ),
+        (
+            "ASYNCSCOPE_UNIT".into(),
+            (options.unit_ms / 1000.0).to_string().into(),
+        ),
+        // Its prints arrive as they happen, and are not lost if it is stopped.
+        ("PYTHONUNBUFFERED".into(), "1".into()),
+        // No __pycache__ beside the learner's files (their own modules) or anywhere else.
+        ("PYTHONDONTWRITEBYTECODE".into(), "1".into()),
+    ])
+}
+
+/// How the recorder said the program ended (`None`: it did not say).
+pub(crate) fn read_status(path: &Path) -> Option<serde_json::Value> {
+    std::fs::read_to_string(path)
+        .ok()
+        .and_then(|s| serde_json::from_str(&s).ok())
+}
+
+pub(crate) fn ending_from_status(
+    s: &serde_json::Value,
+    limit: Duration,
+) -> Ending {
     let text = |key: &str| {
         s.get(key)
             .and_then(serde_json::Value::as_str)
@@ -594,7 +642,7 @@ fn ending_from_status(s: &serde_json::Value, limit: Duration) -> Ending {
 /// The trace handed back, as the timeline wants it: in wall-clock order (events of one thread
 /// keep theirs), with the learner's strings made visible. What was read before any damage is
 /// kept, with the damage said in words.
-fn read_trace(bytes: &[u8]) -> (Option<Trace>, Option<String>) {
+pub(crate) fn read_trace(bytes: &[u8]) -> (Option<Trace>, Option<String>) {
     if bytes.is_empty() {
         return (None, None);
     }

@@ -7,6 +7,12 @@ use crate::timeline::{
 };
 use crate::trace::{Location, ResourceIdx, TaskIdx, TaskKind};
 
+/// Whether the run was asyncio's (`asyncscope py`, a Python exercise): sentences then name
+/// Python's ways (`await`, `asyncio.to_thread`, an exception), not tokio's.
+pub fn is_asyncio(tl: &Timeline) -> bool {
+    tl.header.runtime.as_deref() == Some("asyncio")
+}
+
 /// Polls longer than this (wall clock) block the runtime: nothing else ran on that thread
 /// meanwhile.
 pub const LONG_POLL_MS: u64 = 10;
@@ -61,6 +67,7 @@ impl Lint {
     /// vary from run to run) are left out.
     pub fn sentence(&self, tl: &Timeline, wall: bool) -> String {
         let name = |t: &TaskIdx| name(tl, *t);
+        let asyncio = is_asyncio(tl);
         match self {
             Lint::BlockedRuntime {
                 task,
@@ -79,6 +86,17 @@ impl Lint {
                 } else {
                     String::new()
                 };
+                if asyncio {
+                    return format!(
+                        "{} blocked the event loop: one step held its thread for {how} at \
+                         {:.2}u{more}{}; nothing else could run meanwhile: `time.sleep` or CPU \
+                         work inside a coroutine does this; await `asyncio.sleep`, or move the \
+                         work to `asyncio.to_thread`",
+                        name(task),
+                        tl.units(poll.start.rt_ns),
+                        spawned_at(tl, *task),
+                    );
+                }
                 format!(
                     "{} blocked the runtime: one poll held its thread for {how} at {:.2}u{more}{}; \
                      nothing else could run on that thread meanwhile: use an async wait, move the \
@@ -89,25 +107,42 @@ impl Lint {
                 )
             }
             Lint::NeverYielded { task } => format!(
-                "{} never yielded: it did all its work in one poll, never reaching an .await \
-                 that had to wait",
-                name(task)
+                "{} never yielded: it did all its work in one {}, never reaching an {} that \
+                 had to wait",
+                name(task),
+                if asyncio { "step" } else { "poll" },
+                if asyncio { "await" } else { ".await" }
             ),
             Lint::SelfWakes { task, count } => format!(
-                "{} woke itself {count} time{}: yield_now, or a future that asks to be polled \
+                "{} woke itself {count} time{}: {}, or a future that asks to be polled \
                  again at once (a busy loop costs CPU while it waits)",
                 name(task),
-                if *count == 1 { "" } else { "s" }
+                if *count == 1 { "" } else { "s" },
+                if asyncio {
+                    "`await asyncio.sleep(0)`"
+                } else {
+                    "yield_now"
+                }
             ),
             Lint::Leaked { tasks } => {
                 let (count, them) = match learner_tasks(tl, tasks).len() {
                     1 => ("1 task was".to_string(), "it"),
                     n => (format!("{n} tasks were"), "them"),
                 };
+                let keep = if asyncio {
+                    format!(
+                        "keep each task and await {them} (asyncio.gather, or a TaskGroup), or \
+                         cancel {them} and await {them}"
+                    )
+                } else {
+                    format!(
+                        "keep each JoinHandle (or use a JoinSet or a TaskTracker) and wait for \
+                         {them}"
+                    )
+                };
                 format!(
                     "leaked: {count} still alive when the run finished, and nobody waited for \
-                     {them}: {}; keep each JoinHandle (or use a JoinSet or a TaskTracker) and \
-                     wait for {them}",
+                     {them}: {}; {keep}",
                     by_spawn_site(tl, tasks)
                 )
             }
@@ -118,10 +153,14 @@ impl Lint {
             ),
             Lint::Cancelled { task, at, holding } if holding.is_empty() => {
                 format!(
-                    "{} was cancelled at {:.2}u: its future was dropped at an .await; the code after \
-                 that point never ran",
+                    "{} was cancelled at {:.2}u: {}; the code after that point never ran",
                     name(task),
-                    tl.units(at.rt_ns)
+                    tl.units(at.rt_ns),
+                    if asyncio {
+                        "asyncio.CancelledError was raised at the await it waited in"
+                    } else {
+                        "its future was dropped at an .await"
+                    }
                 )
             }
             Lint::Cancelled { task, holding, .. } => {
@@ -137,6 +176,10 @@ impl Lint {
                     held.join(", ")
                 )
             }
+            Lint::Panicked { task } if asyncio => format!(
+                "{} raised an exception: awaiting the task raises it again",
+                name(task)
+            ),
             Lint::Panicked { task } => format!(
                 "{} panicked: tokio caught it; awaiting its JoinHandle gives a JoinError",
                 name(task)
