@@ -2,7 +2,8 @@
 //!
 //! Hash eight blocks with `hash_block(b)`: plain CPU work that keeps a thread busy for 50 to
 //! 80 ms per block. Meanwhile a heartbeat ticks every 10 ms on the runtime thread, and it
-//! must never fall 20 ms behind. Return the hashes in the order of `blocks`.
+//! must not fall behind (99 % of its ticks within 50 ms). Return the hashes in the order of
+//! `blocks`.
 //!
 //! Check it: `asyncscope check offload` (or keep `asyncscope watch` running).
 
