@@ -353,8 +353,8 @@ impl App {
             Err(e) if !lessons.is_empty() => errors.push(e),
             Err(_) => {}
         }
-        let (exercises, info_error) =
-            (crate::exercise::info::builtin(), None::<String>);
+        // Built into the binary: nothing to fail here.
+        let exercises = crate::exercise::info::builtin();
         let (progress, warning) = if config.progress_file.is_some() {
             progress::load(&config.root)
         } else {
@@ -381,7 +381,7 @@ impl App {
             overlay: Overlay::None,
             instructor: false,
             status: Some(
-                [info_error, warning, lesson_warning]
+                [warning, lesson_warning]
                     .into_iter()
                     .flatten()
                     .collect::<Vec<_>>()
