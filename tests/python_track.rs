@@ -689,3 +689,13 @@ fn the_real_clock_keeps_the_order_and_never_runs_early() {
     assert!(tl.units(tl.finish_stamp().rt_ns) >= 3.0);
     assert_eq!(waited_on(&tl, coffee), ["Sleep 60 ms"]);
 }
+
+/// A task keeps the name it was given even when it ends, and nothing refers to it any more,
+/// before the recorder writes its trace (it was shown as `quick #3`).
+#[test]
+fn a_short_lived_task_keeps_its_name() {
+    let tl = timeline("short_lived.py", &[]);
+    let mut got = names(&tl);
+    got.sort();
+    assert_eq!(got, ["main", "quick-0", "quick-1", "quick-2"]);
+}

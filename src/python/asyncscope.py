@@ -243,6 +243,15 @@ class _Recorder:
             _ev(("task_spawn", _now(), idx, self.thread_idx(), 0))
         return idx
 
+    def task_ended(self, idx, task):
+        """Fix a task's name while the task is still at hand: one that ends before the next
+        flush may be collected by then, and with it the name it was given after creation."""
+        with self.lock:
+            for d in reversed(self.defs):
+                if isinstance(d, _TaskDef) and d.idx == idx:
+                    d.task = (None, _task_name(task, d.kind == "block_on"))
+                    return
+
     def resource(self, concrete, kind, label=None, at=None, duration_ms=None, capacity=None):
         if not self.active:
             return None
@@ -690,6 +699,7 @@ class _Loop(asyncio.SelectorEventLoop):
                 flag = _OUTCOME_COMPLETED
             _ev(("outcome", _now(), st.idx, th, flag))
             _ev(("poll_end", _now(), st.idx, th, 0))
+            REC.task_ended(st.idx, task)
             REC.alive -= 1
             for timer in st.timers:
                 if timer.live:
