@@ -699,3 +699,18 @@ fn a_short_lived_task_keeps_its_name() {
     got.sort();
     assert_eq!(got, ["main", "quick-0", "quick-1", "quick-2"]);
 }
+
+/// The task asyncio makes for `wait_for(queue.get(), …)` is named after `Queue`, not after
+/// the recorder's own wrapper (`_QueueMixin.get`), and is cancelled at the deadline.
+#[test]
+fn a_wait_for_task_is_named_after_the_learners_class() {
+    let tl = timeline("wait_for_get.py", &[]);
+    let got = names(&tl);
+    assert!(got.iter().all(|n| !n.contains("Mixin")), "{got:?}");
+    let get = tl
+        .tasks
+        .iter()
+        .find(|t| t.info.name.starts_with("Queue.get #"))
+        .unwrap_or_else(|| panic!("no Queue.get task: {got:?}"));
+    assert!((ended_at(&tl, get) - 0.5).abs() < 1e-6, "{got:?}");
+}

@@ -495,6 +495,11 @@ def _task_name(task, root):
         return name
     coro = task.get_coro()
     qual = getattr(coro, "__qualname__", None) or type(coro).__name__
+    # A wait asyncio wraps in a task of its own (`wait_for(q.get(), …)` on 3.11) runs one of
+    # the recorder's methods: name it after the class the learner used.
+    for mixin, shown in (("_QueueMixin.", "Queue."), ("_SemaphoreMixin.", "Semaphore.")):
+        if qual.startswith(mixin):
+            qual = shown + qual[len(mixin):]
     return qual if root else "%s #%s" % (qual, name[5:])
 
 
