@@ -714,3 +714,27 @@ fn a_wait_for_task_is_named_after_the_learners_class() {
         .unwrap_or_else(|| panic!("no Queue.get task: {got:?}"));
     assert!((ended_at(&tl, get) - 0.5).abs() < 1e-6, "{got:?}");
 }
+
+/// `asyncscope.heartbeat()` starts a hidden probe whose ticks measure how long the loop was
+/// held: a `time.sleep(0.3)` in a step makes one tick at least that late (a lower bound the
+/// machine's load can only raise), and the probe is neither drawn nor a leak.
+#[test]
+fn the_heartbeat_measures_a_blocked_loop() {
+    let tl = timeline("heartbeat.py", &[]);
+    let probe = tl
+        .tasks
+        .iter()
+        .find(|t| t.info.name == "heartbeat")
+        .unwrap_or_else(|| panic!("no heartbeat task: {:?}", names(&tl)));
+    assert!(probe.info.probe);
+    assert!(tl.scenario_tasks().all(|t| t.info.name != "heartbeat"));
+    // One tick per 10 ms of the virtual clock's 0.3 s.
+    assert!(
+        (25..=31).contains(&tl.heartbeats.len()),
+        "{}",
+        tl.heartbeats.len()
+    );
+    let worst = tl.max_heartbeat_lag_us().unwrap();
+    assert!(worst >= 290_000, "worst lag {worst} µs");
+    assert!(tl.leaks().is_empty(), "{:?}", tl.leaks());
+}

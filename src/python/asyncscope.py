@@ -243,6 +243,15 @@ class _Recorder:
             _ev(("task_spawn", _now(), idx, self.thread_idx(), 0))
         return idx
 
+    def mark_probe(self, idx):
+        """Make task `idx` part of the measuring (not drawn, never a leak); called as it is
+        created, before its definition is written."""
+        with self.lock:
+            for d in reversed(self.defs):
+                if isinstance(d, _TaskDef) and d.idx == idx:
+                    d.probe = True
+                    return
+
     def task_ended(self, idx, task):
         """Fix a task's name while the task is still at hand: one that ends before the next
         flush may be collected by then, and with it the name it was given after creation."""
@@ -362,11 +371,12 @@ class _TaskDef:
     """A task's definition, written at the next flush: `asyncio.create_task(coro, name=...)`
     names the task only after creating it."""
 
-    __slots__ = ("idx", "tid", "kind", "at", "parent", "task")
+    __slots__ = ("idx", "tid", "kind", "at", "parent", "task", "probe")
 
     def __init__(self, idx, name, tid, kind, at, parent, task):
         self.idx, self.tid, self.kind, self.at, self.parent = idx, tid, kind, at, parent
         self.task = (task, name)
+        self.probe = False
 
     def render(self):
         ref, name = self.task
@@ -378,6 +388,8 @@ class _TaskDef:
             rec["spawned_at"] = self.at
         if self.parent is not None:
             rec["parent"] = self.parent
+        if self.probe:
+            rec["probe"] = True
         return _dumps(rec) + "\n"
 
 
@@ -410,6 +422,35 @@ def mark(text):
     rec = REC
     if rec is not None and rec.active:
         rec.emit("mark", rec.string_idx(str(text)))
+
+
+def heartbeat(period=0.01):
+    """Start the heartbeat probe from inside the program: a hidden task that sleeps `period`
+    seconds in a loop and records how late each tick came, in wall time, so the timeline can
+    say how long something held the loop (on the virtual clock, a tick should come at once:
+    its lag is the wall time its sleep took while the loop was not waiting for anything)."""
+    rec = REC
+    if rec is None or not rec.active:
+        return None
+    loop = asyncio.get_running_loop()
+    task = loop.create_task(_heartbeat(loop, period), name="heartbeat")
+    st = _STATES.get(id(task))
+    if st is not None and st is not _IGNORED:
+        rec.mark_probe(st.idx)
+    return task
+
+
+async def _heartbeat(loop, period):
+    rec = REC
+    while not rec.run_ended:
+        start, idle = _now(), getattr(loop, "_as_idle_ns", 0)
+        await asyncio.sleep(period)
+        took = _now() - start
+        if rec.virtual:
+            lag = took - (getattr(loop, "_as_idle_ns", 0) - idle)
+        else:
+            lag = took - int(period * 1e9)
+        rec.emit("heartbeat", min(max(lag, 0) // 1000, 0xFFFFFFFF))
 
 
 def value(key, v):
@@ -517,6 +558,16 @@ class _Selector(selectors.DefaultSelector):
 
     _as_loop = None
 
+    def _as_idle(self, timeout):
+        """Wait on the virtual clock for what the loop cannot see coming; the wall time spent
+        is the loop idling, which the heartbeat does not count as lag."""
+        start = _now()
+        try:
+            return super().select(timeout)
+        finally:
+            loop = self._as_loop
+            loop._as_idle_ns = getattr(loop, "_as_idle_ns", 0) + _now() - start
+
     def select(self, timeout=None):
         if timeout == 0:
             return _select(self, 0)
@@ -538,11 +589,11 @@ class _Selector(selectors.DefaultSelector):
             if jobs:
                 # Time stands still while thread work runs (as tokio's paused clock waits
                 # for spawn_blocking): wait for it to hand its result back.
-                return super().select(None)
+                return self._as_idle(None)
         if timeout is None:
             if len(self.get_map()) > 1:
-                return super().select(None)  # the program's own I/O
-            ready = super().select(_GRACE)
+                return self._as_idle(None)  # the program's own I/O
+            ready = self._as_idle(_GRACE)
             if ready or loop._ready:
                 return ready
             loop._as_stop_at_limit()
