@@ -243,23 +243,28 @@ class _Recorder:
             _ev(("task_spawn", _now(), idx, self.thread_idx(), 0))
         return idx
 
+    def _pending_def(self, idx):
+        """Task `idx`'s definition, if it is not written yet (call under the lock)."""
+        for d in reversed(self.defs):
+            if isinstance(d, _TaskDef) and d.idx == idx:
+                return d
+        return None
+
     def mark_probe(self, idx):
         """Make task `idx` part of the measuring (not drawn, never a leak); called as it is
         created, before its definition is written."""
         with self.lock:
-            for d in reversed(self.defs):
-                if isinstance(d, _TaskDef) and d.idx == idx:
-                    d.probe = True
-                    return
+            d = self._pending_def(idx)
+            if d is not None:
+                d.probe = True
 
     def task_ended(self, idx, task):
         """Fix a task's name while the task is still at hand: one that ends before the next
         flush may be collected by then, and with it the name it was given after creation."""
         with self.lock:
-            for d in reversed(self.defs):
-                if isinstance(d, _TaskDef) and d.idx == idx:
-                    d.task = (None, _task_name(task, d.kind == "block_on"))
-                    return
+            d = self._pending_def(idx)
+            if d is not None:
+                d.task = (None, _task_name(task, d.kind == "block_on"))
 
     def resource(self, concrete, kind, label=None, at=None, duration_ms=None, capacity=None):
         if not self.active:
