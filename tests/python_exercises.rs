@@ -451,6 +451,31 @@ fn a_blocked_loop_is_stopped_and_its_processes_with_it() {
     assert!(left.is_empty(), "the program's child outlived it: {left:?}");
 }
 
+/// Past a few seconds in one step, the watchdog names the task and the line it is on, so the
+/// time-out says where to look.
+#[test]
+fn a_step_held_past_the_watchdog_is_named_with_its_line() {
+    let source = "import time\nfrom asyncscope_kit.fetch_all import run\n\n\
+                  async def fetch_all(ids):\n    time.sleep(60)\n    return []\n\n\
+                  run(fetch_all)\n";
+    let dir = workspace("fetch_all_py", &[("fetch_all.py", source)]);
+    let info = ExerciseInfo {
+        time_limit_s: 5.0,
+        ..info_of("fetch_all_py")
+    };
+    let c = check_learner(dir.path(), "fetch_all_py", &info);
+    let said = c.run_problem.unwrap();
+    assert!(
+        said.starts_with(
+            "did not finish within 5 s and was stopped: one step of `"
+        ),
+        "{said}"
+    );
+    assert!(said.contains("held the event loop for more than"), "{said}");
+    assert!(said.contains("at fetch_all.py:5,"), "{said}");
+    eprintln!("{said}");
+}
+
 #[test]
 fn an_output_flood_is_stopped() {
     let dir = workspace(

@@ -218,11 +218,22 @@ pub fn problem(run: &PyRun, info: &ExerciseInfo) -> String {
     let code = match &run.report.verdict {
         Verdict::Exited(code) => *code,
         Verdict::TimedOut(limit) => {
+            let which = match stuck_step(&run.report.stderr) {
+                Some((task, Some(at), seconds)) => format!(
+                    "one step of `{task}` held the event loop for more than {seconds:.0} s, \
+                     at {at}, without reaching an `await` that waits"
+                ),
+                Some((task, None, seconds)) => format!(
+                    "one step of `{task}` held the event loop for more than {seconds:.0} s \
+                     without reaching an `await` that waits"
+                ),
+                None => "a step of a task never gave the event loop back"
+                    .to_string(),
+            };
             return format!(
-                "did not finish within {} s and was stopped: a step of a task never gave the \
-                 event loop back (`time.sleep`, a CPU loop, or another blocking call inside a \
-                 coroutine); await `asyncio.sleep`, or move blocking work to \
-                 `asyncio.to_thread`",
+                "did not finish within {} s and was stopped: {which} (`time.sleep`, a CPU \
+                 loop, or another blocking call inside a coroutine); await `asyncio.sleep`, or \
+                 move blocking work to `asyncio.to_thread`",
                 limit.as_secs_f64()
             );
         }
@@ -310,4 +321,19 @@ pub fn problem(run: &PyRun, info: &ExerciseInfo) -> String {
             ),
         },
     }
+}
+
+/// The watchdog's report of a step that held the loop (asyncscope.py's `_watch_steps`):
+/// the task, the line it was on, and how long it had held the loop, made visible.
+fn stuck_step(stderr: &str) -> Option<(String, Option<String>, f64)> {
+    let json = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("asyncscope: stuck in one step: "))?;
+    let report: Value = serde_json::from_str(json).ok()?;
+    let task = runner::visible(report.get("task")?.as_str()?, false);
+    let at = report
+        .get("at")
+        .and_then(Value::as_str)
+        .map(|at| runner::visible(at, false));
+    Some((task, at, report.get("seconds")?.as_f64()?.floor()))
 }

@@ -549,6 +549,41 @@ def _task_name(task, root):
     return qual if root else "%s #%s" % (qual, name[5:])
 
 
+# How long one step may hold the loop before an exercise's watchdog says where: far past any
+# step an exercise needs, and before any exercise's time limit.
+_STUCK_AFTER_NS = 3_000_000_000
+# How the watchdog's line on stderr starts; the rest is JSON: task, at ("file:line"), seconds.
+_STUCK_LINE = "asyncscope: stuck in one step: "
+
+
+def _watch_steps(loop, loop_thread):
+    """From a thread of its own: once one step has held the loop for _STUCK_AFTER_NS, say on
+    stderr which task it is and which line of the program it is on. The run goes on until its
+    time limit stops it; then the runner tells the learner."""
+    seen = None  # (task state, steps taken, since)
+    while not loop.is_closed():
+        time.sleep(0.2)
+        st, steps = loop._as_current, loop._as_steps
+        if st is None or seen is None or seen[0] is not st or seen[1] != steps:
+            seen = None if st is None else (st, steps, _now())
+            continue
+        held = _now() - seen[2]
+        if held < _STUCK_AFTER_NS:
+            continue
+        task = st.ref() if st.ref is not None else None
+        name = _task_name(task, st.idx in _ROOTS) if task is not None else "task %d" % st.idx
+        frame = sys._current_frames().get(loop_thread)
+        while frame is not None and not _is_users(frame.f_code.co_filename):
+            frame = frame.f_back
+        at = None
+        if frame is not None:
+            at = "%s:%d" % (os.path.basename(frame.f_code.co_filename), frame.f_lineno)
+        report = {"task": name, "at": at, "seconds": held / 1e9}
+        sys.stderr.write(_STUCK_LINE + json.dumps(report) + "\n")
+        sys.stderr.flush()
+        return
+
+
 def _current_state():
     loop = _get_running_loop()
     return getattr(loop, "_as_current", None)
@@ -627,6 +662,9 @@ class _Loop(asyncio.SelectorEventLoop):
         self._as_via = 0
         # Bound once: call_soon hands it to every step.
         self._as_stepper = self._as_step
+        # Steps taken so far: the watchdog tells one long step from many short ones.
+        self._as_steps = 0
+        self._as_watched = False
 
     def time(self):
         rec = REC
@@ -647,6 +685,14 @@ class _Loop(asyncio.SelectorEventLoop):
         if rec is not None:
             self._as_th = rec.thread_idx()
             rec.loop_ran = True
+            if _EXERCISE is not None and not self._as_watched:
+                self._as_watched = True
+                threading.Thread(
+                    target=_watch_steps,
+                    args=(self, threading.get_ident()),
+                    name="asyncscope-watchdog",
+                    daemon=True,
+                ).start()
         return super().run_forever()
 
     def run_until_complete(self, future):
@@ -722,6 +768,7 @@ class _Loop(asyncio.SelectorEventLoop):
         th = self._as_th
         prev = self._as_current
         self._as_current = st
+        self._as_steps += 1
         if st.waited is not None:
             self._as_wait_over(st, th)
         _ev(("poll_start", _now(), st.idx, th, 0))
