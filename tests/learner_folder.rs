@@ -150,7 +150,9 @@ fn a_crate_changed_to_reach_the_grader_is_refused_before_it_builds() {
     let _alone = alone();
     let (_tmp, dir) = learner_folder();
     let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap();
-    let changes: [(&str, Change, &str); 4] = [
+    let config =
+        std::fs::read_to_string(dir.join(".cargo/config.toml")).unwrap();
+    let changes: [(&str, Change, &str); 5] = [
         (
             "build script",
             Box::new(|d| {
@@ -185,6 +187,20 @@ fn a_crate_changed_to_reach_the_grader_is_refused_before_it_builds() {
             "depends on `helper`",
         ),
         (
+            "a patch in cargo's configuration",
+            Box::new(|d| {
+                let c =
+                    std::fs::read_to_string(d.join(".cargo/config.toml"))
+                        .unwrap();
+                std::fs::write(
+                    d.join(".cargo/config.toml"),
+                    c + "\n[patch.crates-io]\ntokio = { path = \"../tokio\" }\n",
+                )
+                .unwrap()
+            }),
+            "`[patch]`",
+        ),
+        (
             "a patch",
             Box::new(|d| {
                 let m =
@@ -207,6 +223,7 @@ fn a_crate_changed_to_reach_the_grader_is_refused_before_it_builds() {
         assert!(text.contains(phrase), "{what}: {text}");
         assert!(!text.contains("Compiling"), "{what} was built: {text}");
         std::fs::write(dir.join("Cargo.toml"), &manifest).unwrap();
+        std::fs::write(dir.join(".cargo/config.toml"), &config).unwrap();
         let _ = std::fs::remove_file(dir.join("build.rs"));
     }
 }

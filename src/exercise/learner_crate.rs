@@ -87,6 +87,29 @@ pub fn problem(root: &Path) -> Option<String> {
     {
         return refused("its workspace has members".into());
     }
+    // Cargo's own configuration in the folder can swap a crate's source as a manifest can.
+    let config = root.join(".cargo").join("config.toml");
+    if let Ok(text) = std::fs::read_to_string(&config) {
+        let table: toml::Table = match text.parse() {
+            Ok(t) => t,
+            Err(e) => {
+                return Some(format!(
+                    "cannot be graded: {} is not valid TOML: {}",
+                    config.display(),
+                    e.message()
+                ));
+            }
+        };
+        for key in ["patch", "source", "paths"] {
+            if table.contains_key(key) {
+                return Some(format!(
+                    "cannot be graded: {} was changed (it adds `[{key}]`); grades come only \
+                     from code that runs on the kit, so put it back as `asyncscope init` wrote it",
+                    config.display()
+                ));
+            }
+        }
+    }
     let deps = manifest
         .get("dependencies")
         .and_then(|d| d.as_table())
